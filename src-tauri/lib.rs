@@ -1,0 +1,5 @@
+//! Offprint's core: fetch, parse, sanitize and cache feed posts. The desktop app and `offprint-cli` are thin
+//! adapters on top of this library.
+
+pub mod sanitize;
+pub mod text;

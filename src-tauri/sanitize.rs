@@ -1,0 +1,535 @@
+//! Makes post HTML safe to render: an explicit allow-list, absolute http(s) URLs, no tracking pixels.
+//!
+//! Post HTML is hostile. It is cleaned here, once, as the last step before it is stored; the UI renders
+//! what this module returns as its single HTML sink. The work happens in two passes:
+//!
+//! 1. a rewrite that is not about safety: tracking pixels go, iframes (video embeds) become plain links;
+//! 2. ammonia with our own allow-list, which is the security boundary. Every URL attribute (including
+//!    each `srcset` candidate) is resolved against the entry's base and must come out as http(s), or
+//!    `mailto:` on links, or a small inline raster image.
+//!
+//! Bump [`SANITIZER_VERSION`] whenever the policy changes so stored content can be cleaned again.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use lol_html::html_content::ContentType;
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+use url::Url;
+
+/// Version of the policy below, stored beside every sanitized body.
+pub const SANITIZER_VERSION: i64 = 1;
+
+/// Largest inline `data:` image kept, in bytes of URL; bigger ones are dropped.
+const MAX_DATA_IMAGE_URL: usize = 64 * 1024;
+
+const ALLOWED_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "section",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "track",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+/// Elements removed together with everything inside them.
+const DROPPED_WITH_CONTENT: &[&str] = &[
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "noframes",
+    "noembed",
+    "object",
+    "embed",
+    "applet",
+    "form",
+    "input",
+    "button",
+    "select",
+    "option",
+    "optgroup",
+    "textarea",
+    "datalist",
+    "output",
+    "svg",
+    "math",
+    "canvas",
+    "head",
+    "title",
+    "xmp",
+    "plaintext",
+    "dialog",
+    "portal",
+];
+
+const GENERIC_ATTRIBUTES: &[&str] = &["dir", "lang", "title"];
+
+const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("a", &["href", "hreflang"]),
+    ("img", &["src", "srcset", "sizes", "alt", "width", "height"]),
+    ("source", &["src", "srcset", "sizes", "type", "media"]),
+    ("audio", &["src", "controls"]),
+    ("video", &["src", "poster", "width", "height", "controls"]),
+    ("track", &["src", "kind", "srclang", "label"]),
+    ("time", &["datetime"]),
+    ("del", &["datetime"]),
+    ("ins", &["datetime"]),
+    ("td", &["colspan", "rowspan"]),
+    ("th", &["colspan", "rowspan", "scope"]),
+    ("ol", &["start", "reversed", "type"]),
+    ("li", &["value"]),
+    ("col", &["span"]),
+    ("colgroup", &["span"]),
+    ("details", &["open"]),
+];
+
+/// Sanitizes one post body. `base` resolves relative URLs; without one, relative URLs are dropped.
+pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
+    let prepared = prepare(html, base);
+    policy(base.cloned()).clean(&prepared).to_string()
+}
+
+/// The non-security pass: drops tracking pixels and turns embeds into links before the allow-list runs.
+fn prepare<'a>(html: &'a str, base: Option<&Url>) -> Cow<'a, str> {
+    if !html.contains("<img")
+        && !html.contains("<IMG")
+        && !html.to_ascii_lowercase().contains("<iframe")
+    {
+        return Cow::Borrowed(html);
+    }
+    let rewritten = rewrite_str(
+        html,
+        RewriteStrSettings::new()
+            .append_element_content_handler(element!("img", |el| {
+                let dim = |name: &str| el.get_attribute(name).and_then(|v| parse_dimension(&v));
+                if is_tracking_pixel(dim("width"), dim("height")) {
+                    el.remove();
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("iframe", |el| {
+                let target = el.get_attribute("src").and_then(|src| resolve(&src, base));
+                match target.filter(|u| matches!(u.scheme(), "http" | "https")) {
+                    Some(url) => {
+                        let label =
+                            format!("Embedded content: {}", url.host_str().unwrap_or("link"));
+                        let link = format!(
+                            "<p><a href=\"{}\">{}</a></p>",
+                            htmlize::escape_attribute(url.as_str()),
+                            htmlize::escape_text(label)
+                        );
+                        el.replace(&link, ContentType::Html);
+                    }
+                    None => el.remove(),
+                }
+                Ok(())
+            })),
+    );
+    // The rewrite cannot fail without memory limits; if it ever did, ammonia still cleans the original.
+    rewritten.map(Cow::Owned).unwrap_or(Cow::Borrowed(html))
+}
+
+fn policy(base: Option<Url>) -> ammonia::Builder<'static> {
+    let tag_attributes: HashMap<&str, HashSet<&str>> = TAG_ATTRIBUTES
+        .iter()
+        .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect()))
+        .collect();
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(ALLOWED_TAGS.iter().copied().collect())
+        .clean_content_tags(DROPPED_WITH_CONTENT.iter().copied().collect())
+        .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
+        .tag_attributes(tag_attributes)
+        .set_tag_attribute_value("audio", "controls", "")
+        .set_tag_attribute_value("video", "controls", "")
+        .url_schemes(["http", "https", "mailto", "data"].into_iter().collect())
+        // ammonia would drop relative URLs before our filter sees them; the filter resolves every URL
+        // attribute we allow against the base and drops what it cannot make absolute.
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(Some("noopener noreferrer"))
+        .strip_comments(true)
+        .attribute_filter(move |element, attribute, value| {
+            filter_attribute(element, attribute, value, base.as_ref())
+        });
+    builder
+}
+
+fn filter_attribute<'v>(
+    element: &str,
+    attribute: &str,
+    value: &'v str,
+    base: Option<&Url>,
+) -> Option<Cow<'v, str>> {
+    match attribute {
+        "dir" => {
+            let dir = value.trim().to_ascii_lowercase();
+            matches!(dir.as_str(), "ltr" | "rtl" | "auto").then_some(Cow::Owned(dir))
+        }
+        "lang" | "hreflang" | "srclang" => is_language_tag(value).then_some(Cow::Borrowed(value)),
+        "href" | "src" | "poster" => {
+            let allowed = UrlUse::for_attribute(element, attribute);
+            safe_url(value, base, allowed).map(Cow::Owned)
+        }
+        "srcset" => sanitize_srcset(value, base).map(Cow::Owned),
+        "width" | "height" | "colspan" | "rowspan" | "start" | "span" | "value" => {
+            let v = value.trim();
+            (!v.is_empty() && v.len() <= 6 && v.bytes().all(|b| b.is_ascii_digit()))
+                .then_some(Cow::Borrowed(v))
+        }
+        "type" if element == "source" => is_media_type(value).then_some(Cow::Borrowed(value)),
+        "type" if element == "ol" => {
+            matches!(value, "1" | "a" | "A" | "i" | "I").then_some(Cow::Borrowed(value))
+        }
+        "scope" => {
+            matches!(value, "row" | "col" | "rowgroup" | "colgroup").then_some(Cow::Borrowed(value))
+        }
+        "kind" => matches!(
+            value,
+            "subtitles" | "captions" | "descriptions" | "chapters"
+        )
+        .then_some(Cow::Borrowed(value)),
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+/// What a URL in a given attribute may be besides http(s).
+#[derive(Clone, Copy, PartialEq)]
+enum UrlUse {
+    Link,
+    Image,
+    Other,
+}
+
+impl UrlUse {
+    fn for_attribute(element: &str, attribute: &str) -> Self {
+        match (element, attribute) {
+            ("a", "href") => UrlUse::Link,
+            ("img", "src") => UrlUse::Image,
+            _ => UrlUse::Other,
+        }
+    }
+}
+
+fn safe_url(value: &str, base: Option<&Url>, allowed: UrlUse) -> Option<String> {
+    let url = resolve(value, base)?;
+    let ok = match url.scheme() {
+        "http" | "https" => url.host_str().is_some_and(|h| !h.is_empty()),
+        "mailto" => allowed == UrlUse::Link,
+        "data" => allowed == UrlUse::Image && is_small_raster_data_url(url.as_str()),
+        _ => false,
+    };
+    ok.then(|| url.into())
+}
+
+/// Resolves `value` against `base` the way a browser would (WHATWG URL parsing strips tabs and newlines).
+pub(crate) fn resolve(value: &str, base: Option<&Url>) -> Option<Url> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    Url::options().base_url(base).parse(value).ok()
+}
+
+fn is_small_raster_data_url(url: &str) -> bool {
+    const RASTER: &[&str] = &[
+        "image/png",
+        "image/gif",
+        "image/jpeg",
+        "image/webp",
+        "image/avif",
+    ];
+    let Some(rest) = url.strip_prefix("data:") else {
+        return false;
+    };
+    let header = rest.split(',').next().unwrap_or("").to_ascii_lowercase();
+    url.len() <= MAX_DATA_IMAGE_URL
+        && header.ends_with(";base64")
+        && RASTER.iter().any(|t| header.starts_with(t))
+}
+
+/// Keeps the `srcset` candidates whose URL is safe and whose descriptor is well formed.
+fn sanitize_srcset(value: &str, base: Option<&Url>) -> Option<String> {
+    let kept: Vec<String> = parse_srcset(value)
+        .into_iter()
+        .filter_map(|(url, descriptor)| {
+            let descriptor_ok = descriptor.is_empty() || is_srcset_descriptor(descriptor);
+            let url = safe_url(url, base, UrlUse::Other).filter(|_| descriptor_ok)?;
+            Some(if descriptor.is_empty() {
+                url
+            } else {
+                format!("{url} {descriptor}")
+            })
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(", "))
+}
+
+/// Splits a `srcset` into (url, descriptor) pairs, following the shape of the HTML parsing algorithm:
+/// a URL runs to the next whitespace (trailing commas end the candidate), a descriptor to the next comma.
+pub(crate) fn parse_srcset(value: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ',');
+        if rest.is_empty() {
+            return out;
+        }
+        let url_end = rest
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        let (raw_url, after) = rest.split_at(url_end);
+        let url = raw_url.trim_end_matches(',');
+        if url.len() < raw_url.len() {
+            out.push((url, ""));
+            rest = after;
+            continue;
+        }
+        let descriptor_end = after.find(',').unwrap_or(after.len());
+        out.push((url, after[..descriptor_end].trim()));
+        rest = &after[descriptor_end..];
+    }
+}
+
+fn is_srcset_descriptor(d: &str) -> bool {
+    let Some(number) = d.strip_suffix(['w', 'x']) else {
+        return false;
+    };
+    !number.is_empty()
+        && number.len() <= 8
+        && number
+            .parse::<f64>()
+            .is_ok_and(|n| n.is_finite() && n > 0.0)
+}
+
+fn is_language_tag(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= 35
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn is_media_type(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= 100
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/+-.;=\" ,".contains(&b))
+}
+
+fn parse_dimension(v: &str) -> Option<u32> {
+    v.trim().trim_end_matches("px").trim().parse().ok()
+}
+
+/// A picture no reader can see is there to report the reading back to someone.
+fn is_tracking_pixel(width: Option<u32>, height: Option<u32>) -> bool {
+    match (width, height) {
+        (Some(w), Some(h)) => w <= 1 && h <= 1,
+        (Some(0), None) | (None, Some(0)) => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(html: &str) -> String {
+        let base = Url::parse("https://news.example.org/2026/11/story.html").unwrap();
+        sanitize_html(html, Some(&base))
+    }
+
+    #[test]
+    fn keeps_article_markup() {
+        let html = "<h2>Trial</h2><p>The <em>court</em> met.</p><blockquote>Quote</blockquote>\
+                    <ul><li>One</li></ul><pre><code>x</code></pre>\
+                    <table><tr><td colspan=\"2\">cell</td></tr></table><ruby>漢<rt>kan</rt></ruby>";
+        let out = clean(html);
+        for tag in [
+            "<h2>",
+            "<em>",
+            "<blockquote>",
+            "<li>",
+            "<code>",
+            "<td colspan=\"2\">",
+            "<rt>",
+        ] {
+            assert!(out.contains(tag), "{tag} missing from {out}");
+        }
+    }
+
+    #[test]
+    fn resolves_relative_urls_against_the_base() {
+        let out = clean(r#"<a href="../10/older.html">x</a><img src="/img/a.jpg" alt="a">"#);
+        assert!(
+            out.contains(r#"href="https://news.example.org/2026/10/older.html""#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"src="https://news.example.org/img/a.jpg""#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn links_get_noopener_noreferrer() {
+        let out = clean(r#"<a href="https://example.com/">x</a>"#);
+        assert!(out.contains(r#"rel="noopener noreferrer""#), "{out}");
+    }
+
+    #[test]
+    fn keeps_only_valid_direction_and_language() {
+        let out = clean(r#"<p dir="RTL" lang="fa">سلام</p><p dir="sideways" lang="x y">b</p>"#);
+        assert!(out.contains(r#"<p dir="rtl" lang="fa">"#), "{out}");
+        assert!(out.contains("<p>b</p>"), "{out}");
+    }
+
+    #[test]
+    fn checks_every_srcset_candidate() {
+        let out = clean(
+            r#"<img src="a.jpg" srcset="small.jpg 320w, javascript:alert(1) 640w, big.jpg 2x">"#,
+        );
+        assert!(
+            out.contains(
+                r#"srcset="https://news.example.org/2026/11/small.jpg 320w, https://news.example.org/2026/11/big.jpg 2x""#
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn drops_one_pixel_tracking_images() {
+        let out =
+            clean(r#"<p>Text<img src="https://t.example.com/p.gif" width="1" height="1"></p>"#);
+        assert_eq!(out, "<p>Text</p>");
+    }
+
+    #[test]
+    fn turns_iframes_into_links() {
+        let out =
+            clean(r#"<iframe src="https://video.example.com/embed/42" onload="x()"></iframe>"#);
+        assert!(
+            out.contains(r#"<a href="https://video.example.com/embed/42""#),
+            "{out}"
+        );
+        assert!(out.contains("Embedded content: video.example.com"), "{out}");
+        assert!(!out.contains("iframe"), "{out}");
+    }
+
+    #[test]
+    fn keeps_small_raster_data_images_only() {
+        let png = "data:image/png;base64,iVBORw0KGgo=";
+        assert!(clean(&format!(r#"<img src="{png}">"#)).contains(png));
+        let svg = "data:image/svg+xml;base64,PHN2Zz4=";
+        assert!(!clean(&format!(r#"<img src="{svg}">"#)).contains("data:"));
+        assert!(!clean(r#"<a href="data:text/html,hi">x</a>"#).contains("data:"));
+    }
+
+    #[test]
+    fn drops_scripts_forms_and_handlers() {
+        let out = clean(
+            r#"<p onclick="x()">a</p><script>alert(1)</script><form><input value=1><button>b</button></form><style>p{}</style>"#,
+        );
+        assert_eq!(out, "<p>a</p>");
+    }
+
+    #[test]
+    fn relative_urls_without_a_base_are_dropped() {
+        let out = sanitize_html(
+            r#"<a href="/x">x</a><img src="https://e.example/a.png">"#,
+            None,
+        );
+        assert!(!out.contains("href"), "{out}");
+        assert!(out.contains(r#"src="https://e.example/a.png""#), "{out}");
+    }
+
+    #[test]
+    fn media_always_shows_controls() {
+        let out = clean(r#"<video src="v.mp4" autoplay></video>"#);
+        assert!(out.contains("controls"), "{out}");
+        assert!(!out.contains("autoplay"), "{out}");
+    }
+
+    #[test]
+    fn parses_srcset_like_a_browser() {
+        assert_eq!(
+            parse_srcset("a.jpg 1x,b.jpg 2x"),
+            vec![("a.jpg", "1x"), ("b.jpg", "2x")]
+        );
+        assert_eq!(
+            parse_srcset("a.jpg, b.jpg 2x"),
+            vec![("a.jpg", ""), ("b.jpg", "2x")]
+        );
+        assert_eq!(parse_srcset("  "), Vec::<(&str, &str)>::new());
+    }
+}

@@ -1,0 +1,129 @@
+//! Plain text out of HTML: titles, authors, summaries and the text the search index sees.
+//!
+//! Feeds put entity-escaped markup in fields that are meant to be text (`A&amp;amp;M`, `<b>Breaking</b>`),
+//! so everything shown as text goes through [`html_to_text`] once, when it is parsed. Only character data
+//! is kept: the contents of `<script>`, `<style>` and other raw-text elements never become text.
+
+use std::cell::RefCell;
+
+use lol_html::html_content::TextType;
+use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str};
+
+/// Elements that start a new line of text.
+const BLOCKS: &str = "p, div, br, li, tr, h1, h2, h3, h4, h5, h6, blockquote, pre, figure, figcaption, \
+                      section, article, header, footer, aside, table, ul, ol, dl, dt, dd, hr";
+
+/// The text a reader sees in `html`, entities decoded, whitespace collapsed to single spaces.
+pub fn html_to_text(html: &str) -> String {
+    if !html.contains(['<', '&']) {
+        return collapse_whitespace(html);
+    }
+    let raw = RefCell::new(String::with_capacity(html.len()));
+    let rewritten = rewrite_str(
+        html,
+        RewriteStrSettings::new()
+            .append_element_content_handler(element!(BLOCKS, |_el| {
+                raw.borrow_mut().push('\n');
+                Ok(())
+            }))
+            .append_document_content_handler(doc_text!(|chunk| {
+                if chunk.text_type() == TextType::Data {
+                    raw.borrow_mut().push_str(chunk.as_str());
+                }
+                Ok(())
+            })),
+    );
+    // lol_html fails only on memory limits we do not set; should it ever, markup is still never text.
+    let text = match rewritten {
+        Ok(_) => raw.into_inner(),
+        Err(_) => strip_tags(html),
+    };
+    collapse_whitespace(&htmlize::unescape(text))
+}
+
+/// Collapses every run of whitespace to one space and trims the ends.
+pub fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Cuts `s` to at most `max` characters on a word boundary, with an ellipsis when cut.
+pub fn truncate_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > cut.len() / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':', '.']))
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_entities_once() {
+        assert_eq!(html_to_text("A&amp;M"), "A&M");
+        assert_eq!(html_to_text("A&amp;amp;M"), "A&amp;M");
+        assert_eq!(
+            html_to_text("Caf&eacute; &#1055;&#1088;&#1080;"),
+            "Café При"
+        );
+    }
+
+    #[test]
+    fn strips_markup_and_keeps_words_apart() {
+        assert_eq!(
+            html_to_text("<p>One</p><p>Two <b>three</b></p>"),
+            "One Two three"
+        );
+        assert_eq!(html_to_text("line<br>break"), "line break");
+    }
+
+    #[test]
+    fn never_turns_script_or_style_into_text() {
+        let text = html_to_text("<p>Safe</p><script>alert(1)</script><style>p{}</style>");
+        assert_eq!(text, "Safe");
+    }
+
+    #[test]
+    fn leaves_plain_text_alone_but_collapses_whitespace() {
+        assert_eq!(
+            html_to_text("  Суд над   журналистом \n"),
+            "Суд над журналистом"
+        );
+        assert_eq!(html_to_text("3 < 4 and 5 > 2"), "3 < 4 and 5 > 2");
+    }
+
+    #[test]
+    fn truncates_on_a_word_boundary() {
+        assert_eq!(truncate_words("short", 10), "short");
+        assert_eq!(truncate_words("one two three four", 12), "one two…");
+    }
+}
