@@ -1,5 +1,9 @@
 //! Offprint's core: fetch, parse, sanitize and cache feed posts. The desktop app and `offprint-cli` are thin
 //! adapters on top of this library.
 
+pub mod error;
+pub mod model;
+pub mod parse;
 pub mod sanitize;
+pub mod store;
 pub mod text;

@@ -1,0 +1,151 @@
+//! Plain values passed between the stages of a sync and out to the adapters. No I/O, no behaviour.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use url::Url;
+
+/// A feed as the parser understood it: every field already plain text or an absolute URL.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFeed {
+    pub title: String,
+    pub site_url: Option<String>,
+    pub lang: Option<String>,
+    pub entries: Vec<ParsedEntry>,
+}
+
+/// What is known of an entry besides its body; shared by the parsed and the sanitized forms.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntryMeta {
+    /// Stable identity inside its source (see `parse::identity`).
+    pub key: String,
+    pub guid: Option<String>,
+    pub url: Option<String>,
+    pub title: String,
+    pub author: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Plain text, short.
+    pub summary: String,
+    pub lang: Option<String>,
+    /// `ltr` or `rtl`, guessed from the language and the text.
+    pub dir: String,
+    /// Hash of everything the feed said about the entry; a change means the entry was edited.
+    pub fingerprint: String,
+}
+
+/// An entry straight from the feed: its body is still untrusted HTML.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedEntry {
+    pub meta: EntryMeta,
+    pub raw_html: String,
+    /// Base for the body's relative URLs: xml:base, else the entry link, else the feed URL.
+    pub base: Option<Url>,
+}
+
+/// An entry ready to store: the body has been sanitized and reduced to text for search.
+#[derive(Debug, Clone, Default)]
+pub struct CleanEntry {
+    pub meta: EntryMeta,
+    pub content_html: String,
+    pub plain_text: String,
+}
+
+/// What the cache says about a source. Serialized as the `sources` contract of `offprint-cli`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SourceInfo {
+    pub id: i64,
+    pub url: String,
+    pub site_url: Option<String>,
+    pub title: String,
+    pub folder: Option<String>,
+    pub unread_count: i64,
+    pub entry_count: i64,
+    pub last_ok_at: Option<String>,
+    pub last_error: Option<SourceError>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SourceError {
+    pub code: String,
+    pub message: String,
+    pub at: String,
+}
+
+/// A row of the entry list. Serialized as the `list` contract of `offprint-cli`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EntrySummary {
+    pub id: i64,
+    pub source_id: Option<i64>,
+    pub source_title: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub published: String,
+    pub updated: Option<String>,
+    pub summary: String,
+    pub read: bool,
+    pub bookmarked: bool,
+}
+
+/// One entry in full. Serialized as the `show` contract of `offprint-cli`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EntryDetail {
+    #[serde(flatten)]
+    pub summary: EntrySummary,
+    pub content_html: String,
+    pub lang: Option<String>,
+    pub dir: String,
+}
+
+/// Which entries to list, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct EntryFilter {
+    pub source_id: Option<i64>,
+    pub folder: Option<String>,
+    pub unread_only: bool,
+    pub bookmarked_only: bool,
+    pub search: Option<String>,
+    /// Keyset cursor: list entries strictly older than this one.
+    pub before: Option<Cursor>,
+    pub limit: u32,
+}
+
+/// A position in the newest-first order: (sort time in Unix seconds, entry id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Cursor {
+    pub at: i64,
+    pub id: i64,
+}
+
+/// What one source's refresh did. Summed into [`SyncReport`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RefreshOutcome {
+    pub new: u64,
+    pub updated: u64,
+    /// Nothing to do: a 304, or the same body as last time.
+    pub unchanged: bool,
+}
+
+/// The `sync` contract of `offprint-cli`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct SyncReport {
+    pub sources: u64,
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub failed: u64,
+    pub errors: Vec<SyncError>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SyncError {
+    pub source_id: i64,
+    pub url: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// Formats a time the way every interface shows it: RFC 3339, UTC, whole seconds.
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

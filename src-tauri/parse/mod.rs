@@ -1,0 +1,263 @@
+//! Feed bytes in, [`ParsedFeed`] out: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1.
+//!
+//! Pure: no I/O, no database. feed-rs does the format work; this module fixes around its gaps: the
+//! character set, dates in broken formats, titles that carry markup or escaped entities, relative URLs,
+//! and a stable identity for every entry.
+
+mod charset;
+mod dates;
+mod identity;
+
+use feed_rs::model::{Entry, Feed, Link, Text};
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::model::{EntryMeta, ParsedEntry, ParsedFeed};
+use crate::text::{collapse_whitespace, html_to_text, truncate_words};
+
+pub use charset::decode;
+pub use dates::parse_date;
+
+/// Longest title kept, in characters; a feed that sends megabytes of title gets the start of it.
+const MAX_TITLE_CHARS: usize = 1000;
+/// Length of the plain-text summary shown in lists.
+const SUMMARY_CHARS: usize = 300;
+
+/// Parses a feed fetched from `feed_url`. `content_type` is the HTTP header, used for the charset.
+pub fn parse_feed(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Result<ParsedFeed> {
+    let text = decode(body, content_type);
+    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if trimmed.is_empty() {
+        return Err(not_a_feed(feed_url, "the response was empty"));
+    }
+    if looks_like_html(trimmed) {
+        return Err(not_a_feed(feed_url, "the response is an HTML page"));
+    }
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(Some(feed_url.as_str()))
+        .sanitize_content(false)
+        .timestamp_parser(parse_date)
+        // Leave missing ids empty: identity::entry_keys decides what stands in for them.
+        .id_generator(|_, _, _| String::new())
+        .build();
+    let feed = parser.parse(trimmed.as_bytes()).map_err(|e| match e {
+        feed_rs::parser::ParseFeedError::ParseError(
+            feed_rs::parser::ParseErrorKind::NoFeedRoot,
+        ) => not_a_feed(feed_url, "no RSS, Atom or JSON Feed document found"),
+        other => Error::Parse {
+            url: feed_url.to_string(),
+            detail: other.to_string(),
+        },
+    })?;
+    Ok(convert(feed, feed_url))
+}
+
+fn not_a_feed(url: &Url, detail: &str) -> Error {
+    Error::NotAFeed {
+        url: url.to_string(),
+        detail: detail.into(),
+    }
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .chars()
+        .take(256)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.starts_with("<head")
+        || head.starts_with("<body")
+}
+
+fn convert(feed: Feed, feed_url: &Url) -> ParsedFeed {
+    let feed_lang = feed.language.as_deref().and_then(normalize_lang);
+    let feed_author = feed
+        .authors
+        .iter()
+        .find_map(person_name)
+        .filter(|a| !a.is_empty());
+    let site_url = best_link(&feed.links, feed_url).filter(|u| u.as_str() != feed_url.as_str());
+    let title = feed
+        .title
+        .as_ref()
+        .map(plain_title)
+        .filter(|t| !t.is_empty());
+
+    let mut entries: Vec<ParsedEntry> = feed
+        .entries
+        .into_iter()
+        .map(|e| convert_entry(e, feed_url, feed_lang.as_deref(), feed_author.as_deref()))
+        .collect();
+    identity::assign_keys(&mut entries);
+
+    ParsedFeed {
+        title: title.unwrap_or_else(|| {
+            site_url
+                .as_ref()
+                .and_then(Url::host_str)
+                .or(feed_url.host_str())
+                .unwrap_or("Untitled")
+                .to_owned()
+        }),
+        site_url: site_url.map(String::from),
+        lang: feed_lang,
+        entries,
+    }
+}
+
+fn convert_entry(
+    entry: Entry,
+    feed_url: &Url,
+    feed_lang: Option<&str>,
+    feed_author: Option<&str>,
+) -> ParsedEntry {
+    let url = best_link(&entry.links, feed_url);
+    let base = entry
+        .base
+        .as_deref()
+        .and_then(|b| feed_url.join(b).ok())
+        .or_else(|| url.clone())
+        .unwrap_or_else(|| feed_url.clone());
+    let raw_html = entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.clone())
+        .or_else(|| entry.summary.as_ref().map(text_as_html))
+        .unwrap_or_default();
+    let summary_source = match &entry.summary {
+        Some(s) if entry.content.as_ref().is_some_and(|c| c.body.is_some()) => {
+            html_to_text(&text_as_html(s))
+        }
+        _ => html_to_text(&raw_html),
+    };
+    let title = entry.title.as_ref().map(plain_title).unwrap_or_default();
+    let author = entry
+        .authors
+        .iter()
+        .find_map(person_name)
+        .or_else(|| feed_author.map(str::to_owned));
+    let lang = entry
+        .language
+        .as_deref()
+        .and_then(normalize_lang)
+        .or_else(|| feed_lang.map(str::to_owned));
+    let title = if title.is_empty() {
+        truncate_words(&summary_source, 80)
+    } else {
+        title
+    };
+    let dir = direction(lang.as_deref(), &title, &summary_source).to_owned();
+    let guid = Some(entry.id.trim().to_owned()).filter(|g| !g.is_empty());
+    let fingerprint = identity::fingerprint(&[
+        &title,
+        url.as_ref().map_or("", Url::as_str),
+        author.as_deref().unwrap_or(""),
+        &raw_html,
+        &summary_source,
+        &entry.published.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        &entry.updated.map(|t| t.to_rfc3339()).unwrap_or_default(),
+    ]);
+    ParsedEntry {
+        meta: EntryMeta {
+            key: String::new(),
+            guid,
+            url: url.map(String::from),
+            title,
+            author,
+            published_at: entry.published,
+            updated_at: entry.updated.filter(|u| Some(*u) != entry.published),
+            summary: truncate_words(&summary_source, SUMMARY_CHARS),
+            lang,
+            dir,
+            fingerprint,
+        },
+        raw_html,
+        base: Some(base),
+    }
+}
+
+fn person_name(person: &feed_rs::model::Person) -> Option<String> {
+    let name = person
+        .name
+        .as_deref()
+        .map(html_to_text)
+        .filter(|n| !n.is_empty());
+    name.or_else(|| person.email.clone())
+}
+
+/// Titles are plain text for the reader, whatever markup or escaping the feed wrapped them in.
+fn plain_title(text: &Text) -> String {
+    let plain = if is_plain(text) && !text.content.contains(['<', '&']) {
+        collapse_whitespace(&text.content)
+    } else {
+        html_to_text(&text.content)
+    };
+    truncate_words(&plain, MAX_TITLE_CHARS)
+}
+
+/// A summary given as plain text must not be read as markup when it becomes the body.
+fn text_as_html(text: &Text) -> String {
+    if is_plain(text) && !text.content.contains('<') {
+        htmlize::escape_text(&text.content).into_owned()
+    } else {
+        text.content.clone()
+    }
+}
+
+fn is_plain(text: &Text) -> bool {
+    text.content_type.essence().to_string() == "text/plain"
+}
+
+/// The link a reader would follow: an `alternate` (or unlabeled) HTML link, made absolute.
+fn best_link(links: &[Link], feed_url: &Url) -> Option<Url> {
+    let is_page = |l: &&Link| {
+        matches!(l.rel.as_deref(), None | Some("alternate"))
+            && l.media_type.as_deref().is_none_or(|t| t.contains("html"))
+    };
+    let link = links
+        .iter()
+        .find(is_page)
+        .or_else(|| links.iter().find(|l| l.rel.as_deref() != Some("self")))?;
+    feed_url
+        .join(link.href.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+fn normalize_lang(lang: &str) -> Option<String> {
+    let lang = lang.trim().replace('_', "-");
+    (!lang.is_empty()
+        && lang.len() <= 35
+        && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    .then(|| lang.to_ascii_lowercase())
+}
+
+/// `rtl` for Persian, Arabic, Hebrew and the like, or text whose first letter is written right to left.
+fn direction(lang: Option<&str>, title: &str, summary: &str) -> &'static str {
+    const RTL_LANGS: &[&str] = &[
+        "ar", "fa", "he", "iw", "ur", "ps", "yi", "dv", "sd", "ug", "ckb", "syr",
+    ];
+    if let Some(lang) = lang {
+        let primary = lang.split('-').next().unwrap_or(lang);
+        if RTL_LANGS.contains(&primary) {
+            return "rtl";
+        }
+    }
+    let first_letter = title
+        .chars()
+        .chain(summary.chars())
+        .find(|c| c.is_alphabetic());
+    match first_letter {
+        Some(c) if is_rtl_char(c) => "rtl",
+        _ => "ltr",
+    }
+}
+
+fn is_rtl_char(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,208 @@
+//! Writing entries: one transaction per source refresh, upserts that keep the reader's state.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Store, now};
+use crate::error::{Error, Result};
+use crate::model::{CleanEntry, RefreshOutcome};
+use crate::sanitize::SANITIZER_VERSION;
+
+/// What a successful fetch learnt about its source.
+#[derive(Debug, Clone, Default)]
+pub struct FetchRecord {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub body_hash: Option<String>,
+    /// The source moved for good (301/308): its new address.
+    pub moved_to: Option<String>,
+}
+
+impl Store {
+    /// Records a fetch that brought nothing new (a 304, or the same body): no entry is touched.
+    pub fn record_unchanged(&mut self, source_id: i64, fetch: &FetchRecord) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        record_success(&tx, source_id, fetch, None, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores one refreshed source in a single transaction: its new validators and title, and an
+    /// upsert of every entry. New entries are counted as new, edited ones as updated; read and
+    /// bookmark state is never touched.
+    pub fn apply_refresh(
+        &mut self,
+        source_id: i64,
+        fetch: &FetchRecord,
+        title: &str,
+        site_url: Option<&str>,
+        entries: &[CleanEntry],
+    ) -> Result<RefreshOutcome> {
+        let tx = self.conn.transaction()?;
+        record_success(&tx, source_id, fetch, Some(title), site_url)?;
+        let mut outcome = RefreshOutcome::default();
+        let now = now();
+        for entry in entries {
+            match upsert_entry(&tx, source_id, entry, now)? {
+                Upsert::Inserted => outcome.new += 1,
+                Upsert::Updated => outcome.updated += 1,
+                Upsert::Same => {}
+            }
+        }
+        outcome.unchanged = outcome.new == 0 && outcome.updated == 0;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Marks an entry read or unread.
+    pub fn set_read(&mut self, entry_id: i64, read: bool) -> Result<()> {
+        self.ensure_entry(entry_id)?;
+        self.conn.execute(
+            "INSERT INTO entry_state (entry_id, read, read_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (entry_id) DO UPDATE SET read = excluded.read, read_at = excluded.read_at",
+            params![entry_id, read, read.then(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Bookmarks an entry or removes its bookmark.
+    pub fn set_bookmarked(&mut self, entry_id: i64, bookmarked: bool) -> Result<()> {
+        self.ensure_entry(entry_id)?;
+        self.conn.execute(
+            "INSERT INTO entry_state (entry_id, bookmarked, bookmarked_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (entry_id) DO UPDATE SET bookmarked = excluded.bookmarked,
+                                                  bookmarked_at = excluded.bookmarked_at",
+            params![entry_id, bookmarked, bookmarked.then(now)],
+        )?;
+        Ok(())
+    }
+
+    fn ensure_entry(&self, entry_id: i64) -> Result<()> {
+        let found: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM entries WHERE id = ?1", [entry_id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        found.map(|_| ()).ok_or(Error::NotFound {
+            what: "entry",
+            id: entry_id,
+        })
+    }
+}
+
+fn record_success(
+    tx: &Transaction,
+    source_id: i64,
+    fetch: &FetchRecord,
+    title: Option<&str>,
+    site_url: Option<&str>,
+) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE sources SET etag = ?2, last_modified = ?3, body_hash = coalesce(?4, body_hash),
+                title = coalesce(nullif(?5, ''), title), site_url = coalesce(?6, site_url),
+                last_ok_at = ?7, last_error_code = NULL, last_error_message = NULL, last_error_at = NULL,
+                error_count = 0
+          WHERE id = ?1",
+        params![source_id, fetch.etag, fetch.last_modified, fetch.body_hash, title, site_url, now()],
+    )?;
+    if changed == 0 {
+        return Err(Error::NotFound {
+            what: "source",
+            id: source_id,
+        });
+    }
+    if let Some(url) = &fetch.moved_to {
+        // Follow a permanent move unless another subscription already has that address.
+        tx.execute(
+            "UPDATE sources SET url = ?2 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM sources WHERE url = ?2)",
+            params![source_id, url],
+        )?;
+    }
+    Ok(())
+}
+
+enum Upsert {
+    Inserted,
+    Updated,
+    Same,
+}
+
+fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) -> Result<Upsert> {
+    let meta = &entry.meta;
+    let published = meta.published_at.map(|t| t.timestamp());
+    let updated = meta.updated_at.map(|t| t.timestamp());
+    let existing: Option<(i64, String, i64)> = tx
+        .prepare_cached("SELECT id, fingerprint, first_seen_at FROM entries WHERE source_id = ?1 AND entry_key = ?2")?
+        .query_row(params![source_id, meta.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let (id, result) = match existing {
+        Some((_, fingerprint, _)) if fingerprint == meta.fingerprint => return Ok(Upsert::Same),
+        Some((id, _, first_seen)) => {
+            // An edited story keeps its place unless the feed gave it a date.
+            let sort_at = published.or(updated).unwrap_or(first_seen);
+            tx.prepare_cached(
+                "UPDATE entries SET guid = ?2, url = ?3, title = ?4, author = ?5, published_at = ?6,
+                        updated_at = ?7, sort_at = ?8, summary = ?9, lang = ?10, dir = ?11, fingerprint = ?12
+                  WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                meta.guid,
+                meta.url,
+                meta.title,
+                meta.author,
+                published,
+                updated,
+                sort_at,
+                meta.summary,
+                meta.lang,
+                meta.dir,
+                meta.fingerprint
+            ])?;
+            (id, Upsert::Updated)
+        }
+        None => {
+            let sort_at = published.or(updated).unwrap_or(now);
+            tx.prepare_cached(
+                "INSERT INTO entries (source_id, entry_key, guid, url, title, author, published_at, updated_at,
+                                      first_seen_at, sort_at, summary, lang, dir, fingerprint)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?
+            .execute(params![
+                source_id,
+                meta.key,
+                meta.guid,
+                meta.url,
+                meta.title,
+                meta.author,
+                published,
+                updated,
+                now,
+                sort_at,
+                meta.summary,
+                meta.lang,
+                meta.dir,
+                meta.fingerprint
+            ])?;
+            (tx.last_insert_rowid(), Upsert::Inserted)
+        }
+    };
+    tx.prepare_cached(
+        "INSERT INTO entry_contents (entry_id, content_html, plain_text, sanitizer_version) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (entry_id) DO UPDATE SET content_html = excluded.content_html,
+                plain_text = excluded.plain_text, sanitizer_version = excluded.sanitizer_version",
+    )?
+    .execute(params![id, entry.content_html, entry.plain_text, SANITIZER_VERSION])?;
+    tx.prepare_cached("DELETE FROM entry_search WHERE rowid = ?1")?
+        .execute([id])?;
+    tx.prepare_cached(
+        "INSERT INTO entry_search (rowid, title, author, plain_text) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        id,
+        meta.title,
+        meta.author.as_deref().unwrap_or(""),
+        entry.plain_text
+    ])?;
+    Ok(result)
+}

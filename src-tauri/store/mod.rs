@@ -1,0 +1,101 @@
+//! The SQLite cache: sources, entries, their content, the reader's state and the search index.
+//!
+//! Opened deliberately (STYLE.md #11): WAL, `synchronous=NORMAL`, foreign keys, a busy timeout, and
+//! numbered forward-only migrations applied each in one transaction with `PRAGMA user_version`. A
+//! database written by a newer Offprint is refused before anything touches the file.
+
+mod entries;
+mod query;
+mod sources;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+pub use entries::FetchRecord;
+pub use sources::{NewSource, SourceTarget};
+
+/// The migrations, in order; the schema version is the number applied. Never edit a shipped one.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+
+/// Name of the database file inside the data directory.
+pub const DB_FILE: &str = "offprint.sqlite3";
+
+/// A connection to the cache. One writer at a time; readers may open their own.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the cache in `data_dir`.
+    pub fn open_in(data_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::io(
+                format!("cannot create the data directory {}", data_dir.display()),
+                e,
+            )
+        })?;
+        Store::open(&data_dir.join(DB_FILE))
+    }
+
+    /// Opens (creating if needed) the cache file at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        // Look before changing anything: a newer schema must find its file exactly as it left it.
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let supported = MIGRATIONS.len() as i64;
+        if version > supported {
+            return Err(Error::SchemaTooNew {
+                path: path.display().to_string(),
+                found: version,
+                supported,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn, version)?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Where the database file lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Now, in Unix seconds.
+pub(crate) fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Unix seconds to the RFC 3339 form every interface shows.
+pub(crate) fn rfc3339(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(crate::model::format_time)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

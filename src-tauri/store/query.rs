@@ -1,0 +1,139 @@
+//! Reading entries: the newest-first list with its filters and keyset cursor, one entry in full.
+
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, params_from_iter};
+
+use super::{Store, rfc3339};
+use crate::error::{Error, Result};
+use crate::model::{EntryDetail, EntryFilter, EntrySummary};
+
+const SUMMARY_COLUMNS: &str = "e.id, e.source_id,
+    coalesce(s.title, e.removed_source_title || ' (removed)', ''), e.title, e.url, e.author,
+    coalesce(e.published_at, e.updated_at, e.first_seen_at), e.updated_at, e.summary,
+    coalesce(st.read, 0), coalesce(st.bookmarked, 0)";
+
+const FROM: &str = "FROM entries e
+    LEFT JOIN sources s ON s.id = e.source_id
+    LEFT JOIN entry_state st ON st.entry_id = e.id";
+
+impl Store {
+    /// Entries matching `filter`, newest first.
+    pub fn list_entries(&self, filter: &EntryFilter) -> Result<Vec<EntrySummary>> {
+        let mut conditions: Vec<&str> = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(source_id) = filter.source_id {
+            conditions.push("e.source_id = ?");
+            values.push(source_id.into());
+        }
+        if let Some(folder) = &filter.folder {
+            conditions.push("s.folder = ?");
+            values.push(folder.clone().into());
+        }
+        if filter.unread_only {
+            conditions.push("coalesce(st.read, 0) = 0");
+        }
+        if filter.bookmarked_only {
+            conditions.push("st.bookmarked = 1");
+        }
+        if let Some(search) = &filter.search {
+            match fts_query(search) {
+                Some(query) => {
+                    conditions.push(
+                        "e.id IN (SELECT rowid FROM entry_search WHERE entry_search MATCH ?)",
+                    );
+                    values.push(query.into());
+                }
+                None => return Ok(Vec::new()),
+            }
+        }
+        if let Some(cursor) = filter.before {
+            conditions.push("(e.sort_at, e.id) < (?, ?)");
+            values.push(cursor.at.into());
+            values.push(cursor.id.into());
+        }
+        let mut sql = format!("SELECT {SUMMARY_COLUMNS} {FROM}");
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        sql.push_str(" ORDER BY e.sort_at DESC, e.id DESC LIMIT ?");
+        values.push(i64::from(filter.limit).into());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(values), summary_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One entry with its sanitized body.
+    pub fn get_entry(&self, id: i64) -> Result<EntryDetail> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, coalesce(c.content_html, ''), e.lang, e.dir {FROM}
+               LEFT JOIN entry_contents c ON c.entry_id = e.id
+              WHERE e.id = ?1"
+        );
+        let detail = self
+            .conn
+            .query_row(&sql, [id], |r| {
+                Ok(EntryDetail {
+                    summary: summary_from_row(r)?,
+                    content_html: r.get(11)?,
+                    lang: r.get(12)?,
+                    dir: r.get(13)?,
+                })
+            })
+            .optional()?;
+        detail.ok_or(Error::NotFound { what: "entry", id })
+    }
+
+    /// The keyset cursor that continues the list after entry `id`.
+    pub fn cursor_after(&self, id: i64) -> Result<crate::model::Cursor> {
+        let at: Option<i64> = self
+            .conn
+            .query_row("SELECT sort_at FROM entries WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        at.map(|at| crate::model::Cursor { at, id })
+            .ok_or(Error::NotFound { what: "entry", id })
+    }
+}
+
+fn summary_from_row(r: &Row) -> rusqlite::Result<EntrySummary> {
+    Ok(EntrySummary {
+        id: r.get(0)?,
+        source_id: r.get(1)?,
+        source_title: r.get(2)?,
+        title: r.get(3)?,
+        url: r.get(4)?,
+        author: r.get(5)?,
+        published: rfc3339(r.get(6)?),
+        updated: r.get::<_, Option<i64>>(7)?.map(rfc3339),
+        summary: r.get(8)?,
+        read: r.get(9)?,
+        bookmarked: r.get(10)?,
+    })
+}
+
+/// Plain words to an FTS5 query: every word must match, the last as a prefix. Each word is quoted, so
+/// nothing the reader types is FTS5 syntax. `None` when no word is left to search for.
+pub(crate) fn fts_query(search: &str) -> Option<String> {
+    let words: Vec<String> = search
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    let last = words.len().checked_sub(1)?;
+    Some(
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == last {
+                    format!("{w}*")
+                } else {
+                    w.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}

@@ -1,0 +1,232 @@
+use chrono::{TimeZone, Utc};
+use tempfile::TempDir;
+
+use super::*;
+use crate::model::{CleanEntry, EntryFilter, EntryMeta};
+
+fn open() -> (TempDir, Store) {
+    let dir = TempDir::new().unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    (dir, store)
+}
+
+fn entry(key: &str, title: &str, text: &str) -> CleanEntry {
+    CleanEntry {
+        meta: EntryMeta {
+            key: key.into(),
+            title: title.into(),
+            fingerprint: format!("{title}|{text}"),
+            published_at: Some(Utc.with_ymd_and_hms(2026, 1, 9, 14, 5, 0).unwrap()),
+            dir: "ltr".into(),
+            ..Default::default()
+        },
+        content_html: format!("<p>{text}</p>"),
+        plain_text: text.into(),
+    }
+}
+
+fn source(store: &mut Store, url: &str) -> i64 {
+    store
+        .add_source(&NewSource {
+            url: url.into(),
+            title: "Src".into(),
+            ..Default::default()
+        })
+        .unwrap()
+}
+
+fn all(limit: u32) -> EntryFilter {
+    EntryFilter {
+        limit,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn refuses_a_database_from_a_newer_version_and_leaves_it_untouched() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE precious (x); INSERT INTO precious VALUES (42); PRAGMA user_version = 99;").unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path)
+        .err()
+        .expect("a newer schema must be refused");
+    assert_eq!(err.code(), "schema_too_new");
+    assert!(err.to_string().contains("newer Offprint"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file changed");
+    assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists());
+}
+
+#[test]
+fn migrates_a_new_file_to_the_current_schema_with_wal() {
+    let (_dir, store) = open();
+    let version: i64 = store
+        .conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, MIGRATIONS.len() as i64);
+    let mode: String = store
+        .conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = store
+        .conn
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+}
+
+#[test]
+fn refuses_a_second_subscription_to_the_same_url() {
+    let (_dir, mut store) = open();
+    let id = source(&mut store, "https://a.example/feed");
+    let err = store
+        .add_source(&NewSource {
+            url: "https://a.example/feed".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), format!("already subscribed (source {id})"));
+}
+
+#[test]
+fn keeps_read_and_bookmark_state_when_an_entry_is_updated() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let fetch = FetchRecord::default();
+    let first = store
+        .apply_refresh(src, &fetch, "A", None, &[entry("k1", "Old title", "body")])
+        .unwrap();
+    assert_eq!((first.new, first.updated), (1, 0));
+    let id = store.list_entries(&all(10)).unwrap()[0].id;
+    store.set_read(id, true).unwrap();
+    store.set_bookmarked(id, true).unwrap();
+
+    let again = store
+        .apply_refresh(src, &fetch, "A", None, &[entry("k1", "Old title", "body")])
+        .unwrap();
+    assert!(again.unchanged);
+    let edited = store
+        .apply_refresh(src, &fetch, "A", None, &[entry("k1", "New title", "body")])
+        .unwrap();
+    assert_eq!((edited.new, edited.updated), (0, 1));
+
+    let listed = store.list_entries(&all(10)).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, id);
+    assert_eq!(listed[0].title, "New title");
+    assert!(listed[0].read && listed[0].bookmarked);
+}
+
+#[test]
+fn a_bookmark_survives_removing_its_source() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    store
+        .apply_refresh(
+            src,
+            &FetchRecord::default(),
+            "Watchdog",
+            None,
+            &[entry("k1", "Kept", "x"), entry("k2", "Gone", "y")],
+        )
+        .unwrap();
+    let kept = store
+        .list_entries(&all(10))
+        .unwrap()
+        .into_iter()
+        .find(|e| e.title == "Kept")
+        .unwrap();
+    store.set_bookmarked(kept.id, true).unwrap();
+
+    store.remove_source(src).unwrap();
+
+    let left = store.list_entries(&all(10)).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].id, kept.id);
+    assert_eq!(left[0].source_id, None);
+    assert_eq!(left[0].source_title, "Watchdog (removed)");
+    assert_eq!(store.get_entry(kept.id).unwrap().content_html, "<p>x</p>");
+    let hits = store
+        .list_entries(&EntryFilter {
+            search: Some("y".into()),
+            ..all(10)
+        })
+        .unwrap();
+    assert!(hits.is_empty());
+}
+
+#[test]
+fn searches_cyrillic_persian_and_prefixes() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let entries = [
+        entry("ru", "Суд над журналистом", "Приговор оглашён в Москве"),
+        entry("fa", "دادگاه روزنامه‌نگار", "حکم در تهران اعلام شد"),
+        entry("kk", "Сот шешімі", "Алматыда журналист ұсталды"),
+        entry("en", "Café owner released", "The court released him"),
+    ];
+    store
+        .apply_refresh(src, &FetchRecord::default(), "A", None, &entries)
+        .unwrap();
+    let search = |q: &str| -> Vec<String> {
+        let filter = EntryFilter {
+            search: Some(q.into()),
+            ..all(10)
+        };
+        store
+            .list_entries(&filter)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.title)
+            .collect()
+    };
+    assert_eq!(search("москве"), ["Суд над журналистом"]);
+    assert_eq!(search("тегеран"), Vec::<String>::new());
+    assert_eq!(search("تهران"), ["دادگاه روزنامه‌نگار"]);
+    assert_eq!(search("ұстал"), ["Сот шешімі"]);
+    assert_eq!(search("cafe court"), ["Café owner released"]);
+    let mut both = search("журналист");
+    both.sort();
+    assert_eq!(both, ["Сот шешімі", "Суд над журналистом"]);
+    assert_eq!(search("\"unbalanced AND ( NEAR"), Vec::<String>::new());
+    assert_eq!(search("* -- !!"), Vec::<String>::new());
+}
+
+#[test]
+fn pages_with_a_keyset_cursor() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let entries: Vec<CleanEntry> = (0..5)
+        .map(|i| entry(&format!("k{i}"), &format!("T{i}"), "x"))
+        .collect();
+    store
+        .apply_refresh(src, &FetchRecord::default(), "A", None, &entries)
+        .unwrap();
+    let first = store.list_entries(&all(2)).unwrap();
+    let cursor = store.cursor_after(first[1].id).unwrap();
+    let second = store
+        .list_entries(&EntryFilter {
+            before: Some(cursor),
+            ..all(10)
+        })
+        .unwrap();
+    assert_eq!(first.len() + second.len(), 5);
+    let mut ids: Vec<i64> = first.iter().chain(&second).map(|e| e.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 5);
+}
+
+#[test]
+fn unknown_entry_ids_are_a_clear_error() {
+    let (_dir, mut store) = open();
+    assert_eq!(
+        store.set_read(404, true).unwrap_err().to_string(),
+        "no entry with id 404"
+    );
+    assert_eq!(store.get_entry(404).unwrap_err().code(), "not_found");
+}
