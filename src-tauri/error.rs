@@ -42,6 +42,8 @@ pub enum Error {
         found: i64,
         supported: i64,
     },
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("{context}: {source}")]
@@ -71,6 +73,7 @@ impl Error {
             Error::NotFound { .. } => "not_found".into(),
             Error::InvalidArgument(_) => "invalid_argument".into(),
             Error::SchemaTooNew { .. } => "schema_too_new".into(),
+            Error::Internal(_) => "internal".into(),
             Error::Db(_) => "database".into(),
             Error::Io { .. } => "io".into(),
         }

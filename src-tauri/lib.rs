@@ -1,9 +1,13 @@
 //! Offprint's core: fetch, parse, sanitize and cache feed posts. The desktop app and `offprint-cli` are thin
 //! adapters on top of this library.
 
+pub mod cli;
 pub mod error;
+pub mod fetch;
 pub mod model;
 pub mod parse;
+pub mod paths;
 pub mod sanitize;
 pub mod store;
+pub mod sync;
 pub mod text;

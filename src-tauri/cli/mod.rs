@@ -1,0 +1,259 @@
+//! `offprint-cli`: the core, headless. The contract (commands, `--json` shapes, exit status) is
+//! documented in the README; other tools rely on it, so change it only by adding.
+//!
+//! With `--json`, stdout carries exactly one JSON document; progress and logs go to stderr. On failure
+//! the exit status is non-zero and the last line on stderr is `error: <what went wrong>`.
+
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::fetch::{FetchConfig, Fetcher};
+use crate::model::EntryFilter;
+use crate::store::Store;
+use crate::sync::{self, SharedStore, SyncOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "offprint-cli",
+    version,
+    about = "Offprint, headless: subscribe to feeds, sync them into the offline cache, list and read entries.",
+    after_help = "The data directory is --data-dir, else $OFFPRINT_DATA_DIR, else the platform's app-data directory."
+)]
+struct Cli {
+    /// Where the cache lives (shared with the desktop app)
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Copy)]
+struct Json {
+    /// Print one JSON document on stdout
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Subscribe to a feed (RSS, Atom or JSON Feed); fetches it once to check it and take its title
+    Add {
+        url: String,
+        /// Put the source in this folder
+        #[arg(long, value_name = "NAME")]
+        folder: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List sources with their unread counts and the state of their last sync
+    Sources {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Fetch every source now; failed sources are reported, the others go on
+    Sync {
+        /// How many sources to fetch at once
+        #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List entries, newest first
+    List {
+        /// Only unread entries
+        #[arg(long)]
+        unread: bool,
+        /// Only bookmarked entries
+        #[arg(long)]
+        bookmarked: bool,
+        /// Only entries of this source
+        #[arg(long, value_name = "ID")]
+        source: Option<i64>,
+        /// Only entries containing all these words (the last may be the start of a word)
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// At most this many entries
+        #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        limit: u32,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show one entry in full
+    Show {
+        entry_id: i64,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Mark an entry read
+    Read { entry_id: i64 },
+    /// Mark an entry unread
+    Unread { entry_id: i64 },
+    /// Bookmark an entry (kept for good)
+    Bookmark { entry_id: i64 },
+    /// Remove an entry's bookmark
+    Unbookmark { entry_id: i64 },
+}
+
+/// Runs the CLI with the process's arguments and returns its exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e.to_string()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints clap's help, or its usage notes followed by the contract's last `error:` line.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let rendered = e.render().to_string();
+    let mut lines = rendered.lines();
+    let first = lines
+        .next()
+        .unwrap_or("error: invalid arguments")
+        .to_owned();
+    for line in lines {
+        eprintln!("{line}");
+    }
+    eprintln!(
+        "{}",
+        if first.starts_with("error:") {
+            first
+        } else {
+            format!("error: {first}")
+        }
+    );
+    ExitCode::from(2)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let data_dir = crate::paths::data_dir(cli.data_dir)?;
+    let store = Store::open_in(&data_dir)?;
+    match cli.command {
+        Command::Add { url, folder, json } => {
+            let (store, fetcher) = (shared(store), Fetcher::new(FetchConfig::default())?);
+            let (source, outcome) =
+                runtime()?.block_on(sync::subscribe(&store, &fetcher, &url, folder))?;
+            emit(json, &source, || output::subscribed(&source, &outcome))
+        }
+        Command::Sources { json } => {
+            let sources = store.list_sources()?;
+            emit(json, &sources, || output::sources(&sources))
+        }
+        Command::Sync { concurrency, json } => {
+            let (store, fetcher) = (shared(store), Fetcher::new(FetchConfig::default())?);
+            let options = SyncOptions {
+                concurrency: concurrency.into(),
+                ..SyncOptions::default()
+            };
+            let report = runtime()?.block_on(sync::sync_all(
+                &store,
+                &fetcher,
+                &options,
+                output::progress,
+            ))?;
+            emit(json, &report, || output::sync_report(&report))
+        }
+        Command::List {
+            unread,
+            bookmarked,
+            source,
+            search,
+            limit,
+            json,
+        } => {
+            let filter = EntryFilter {
+                source_id: source,
+                unread_only: unread,
+                bookmarked_only: bookmarked,
+                search,
+                limit,
+                ..Default::default()
+            };
+            let entries = store.list_entries(&filter)?;
+            emit(json, &entries, || output::entries(&entries))
+        }
+        Command::Show { entry_id, json } => {
+            let entry = store.get_entry(entry_id)?;
+            emit(json, &entry, || output::entry(&entry))
+        }
+        Command::Read { entry_id } => {
+            mark(store, entry_id, "marked read", |s, id| s.set_read(id, true))
+        }
+        Command::Unread { entry_id } => mark(store, entry_id, "marked unread", |s, id| {
+            s.set_read(id, false)
+        }),
+        Command::Bookmark { entry_id } => mark(store, entry_id, "bookmarked", |s, id| {
+            s.set_bookmarked(id, true)
+        }),
+        Command::Unbookmark { entry_id } => {
+            mark(store, entry_id, "no longer bookmarked", |s, id| {
+                s.set_bookmarked(id, false)
+            })
+        }
+    }
+}
+
+fn mark(
+    mut store: Store,
+    id: i64,
+    done: &str,
+    change: impl FnOnce(&mut Store, i64) -> Result<()>,
+) -> Result<()> {
+    change(&mut store, id)?;
+    println!("Entry {id} {done}.");
+    Ok(())
+}
+
+/// Prints `value` as the one JSON document on stdout, or the human form.
+fn emit<T: Serialize>(json: Json, value: &T, human: impl FnOnce() -> String) -> Result<()> {
+    let text = if json.json {
+        serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?
+    } else {
+        human()
+    };
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", text.trim_end()).map_err(|e| Error::io("cannot write to stdout", e))
+}
+
+fn shared(store: Store) -> SharedStore {
+    Arc::new(Mutex::new(store))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the async runtime", e))
+}

@@ -1,0 +1,104 @@
+//! The human-readable forms of the CLI's output. The JSON forms are the model's serde shapes.
+
+use std::fmt::Write;
+
+use crate::model::{EntryDetail, EntrySummary, RefreshOutcome, SourceInfo, SyncReport};
+use crate::sync::Progress;
+use crate::text::html_to_text;
+
+pub(super) fn subscribed(source: &SourceInfo, outcome: &RefreshOutcome) -> String {
+    format!(
+        "Subscribed to “{}” (source {}): {} entries.\n",
+        source.title, source.id, outcome.new
+    )
+}
+
+pub(super) fn sources(sources: &[SourceInfo]) -> String {
+    if sources.is_empty() {
+        return "No sources yet. Add one with: offprint-cli add URL\n".into();
+    }
+    let mut out = String::new();
+    for s in sources {
+        let status = match (&s.last_error, &s.last_ok_at) {
+            (Some(e), _) => format!("failing: {} ({})", e.message, e.code),
+            (None, Some(at)) => format!("ok {at}"),
+            (None, None) => "never synced".into(),
+        };
+        let folder = s
+            .folder
+            .as_deref()
+            .map(|f| format!("[{f}] "))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:>5}  {}{}  ({} unread / {})  {}",
+            s.id, folder, s.title, s.unread_count, s.entry_count, s.url
+        );
+        let _ = writeln!(out, "       {status}");
+    }
+    out
+}
+
+/// One line on stderr per source as a sync goes.
+pub(super) fn progress(p: Progress<'_>) {
+    let what = match p.result {
+        Ok(o) if o.unchanged => "unchanged".to_owned(),
+        Ok(o) => format!("{} new, {} updated", o.new, o.updated),
+        Err(e) => format!("failed ({}): {}", e.code, e.message),
+    };
+    eprintln!("[{}/{}] {}: {what}", p.done, p.total, p.url);
+}
+
+pub(super) fn sync_report(r: &SyncReport) -> String {
+    let mut out = format!(
+        "Synced {} sources: {} new, {} updated, {} unchanged, {} failed.\n",
+        r.sources, r.new, r.updated, r.unchanged, r.failed
+    );
+    for e in &r.errors {
+        let _ = writeln!(
+            out,
+            "  source {} ({}): {} [{}]",
+            e.source_id, e.url, e.message, e.code
+        );
+    }
+    out
+}
+
+pub(super) fn entries(entries: &[EntrySummary]) -> String {
+    if entries.is_empty() {
+        return "No entries.\n".into();
+    }
+    let mut out = String::new();
+    for e in entries {
+        let mark = match (e.read, e.bookmarked) {
+            (_, true) => '★',
+            (false, false) => '●',
+            (true, false) => ' ',
+        };
+        let date = e
+            .published
+            .get(..16)
+            .unwrap_or(&e.published)
+            .replace('T', " ");
+        let _ = writeln!(
+            out,
+            "{:>6} {mark} {date}  {} — {}",
+            e.id, e.source_title, e.title
+        );
+    }
+    out
+}
+
+pub(super) fn entry(e: &EntryDetail) -> String {
+    let s = &e.summary;
+    let mut out = format!("{}\n", s.title);
+    let mut byline = vec![s.source_title.clone()];
+    byline.extend(s.author.clone());
+    byline.push(s.published.clone());
+    let _ = writeln!(out, "{}", byline.join(" · "));
+    if let Some(url) = &s.url {
+        let _ = writeln!(out, "{url}");
+    }
+    let _ = writeln!(out, "\n{}", html_to_text(&e.content_html));
+    out
+}

@@ -1,0 +1,309 @@
+//! Fetching feeds over HTTP, defensively (STYLE.md #14): only http(s), conditional GET, a body cap that
+//! also holds after decompression, bounded redirects followed by hand so each hop is checked, timeouts,
+//! and every failure classified.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use url::Url;
+
+use crate::error::{Error, Result};
+
+/// Limits and identity for every request the app makes.
+#[derive(Debug, Clone)]
+pub struct FetchConfig {
+    pub connect_timeout: Duration,
+    /// Whole request, from connecting to the last byte of the body.
+    pub timeout: Duration,
+    /// Largest body accepted, counted after decompression.
+    pub max_body: u64,
+    pub max_redirects: usize,
+    pub user_agent: String,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            connect_timeout: Duration::from_secs(15),
+            timeout: Duration::from_secs(60),
+            max_body: 16 * 1024 * 1024,
+            max_redirects: 10,
+            user_agent: format!("Offprint/{} (feed reader)", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// The validators of the last successful fetch, sent back so an unchanged feed costs a 304.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// What a fetch brought back.
+#[derive(Debug)]
+pub enum Fetched {
+    /// 304: nothing changed since the validators were issued.
+    NotModified {
+        validators: Validators,
+    },
+    Body(Response),
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub body: Vec<u8>,
+    pub content_type: Option<String>,
+    /// Where the body came from after redirects.
+    pub final_url: Url,
+    /// Set when every redirect on the way was permanent (301/308): the address to use from now on.
+    pub moved_to: Option<Url>,
+    pub validators: Validators,
+}
+
+/// An HTTP client shared by every fetch of a sync.
+#[derive(Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    config: FetchConfig,
+}
+
+const ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, \
+                      application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
+
+impl Fetcher {
+    pub fn new(config: FetchConfig) -> Result<Fetcher> {
+        // reqwest is built without a bundled crypto provider; ring is ours. A second install is a no-op.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Network {
+                url: String::new(),
+                detail: e.to_string(),
+            })?;
+        Ok(Fetcher { client, config })
+    }
+
+    pub fn config(&self) -> &FetchConfig {
+        &self.config
+    }
+
+    /// GETs `url`, sending `validators` so an unchanged resource answers 304.
+    pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<Fetched> {
+        let mut current = check_scheme(url.clone())?;
+        let mut visited = HashSet::from([current.clone()]);
+        let mut all_permanent = true;
+        for _ in 0..=self.config.max_redirects {
+            let response = self.send(&current, validators).await?;
+            let status = response.status();
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                let next = redirect_target(&current, response.headers())?;
+                all_permanent &= matches!(
+                    status,
+                    StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
+                );
+                if !visited.insert(next.clone()) {
+                    return Err(Error::RedirectLoop {
+                        url: url.to_string(),
+                        limit: self.config.max_redirects,
+                    });
+                }
+                current = next;
+                continue;
+            }
+            if status == StatusCode::NOT_MODIFIED {
+                return Ok(Fetched::NotModified {
+                    validators: validators_of(response.headers(), validators),
+                });
+            }
+            if !status.is_success() {
+                return Err(Error::Http {
+                    url: current.to_string(),
+                    status: status.as_u16(),
+                });
+            }
+            let moved_to = (all_permanent && current != *url).then(|| current.clone());
+            return self
+                .read(response, current, moved_to, validators)
+                .await
+                .map(Fetched::Body);
+        }
+        Err(Error::RedirectLoop {
+            url: url.to_string(),
+            limit: self.config.max_redirects,
+        })
+    }
+
+    async fn send(&self, url: &Url, validators: &Validators) -> Result<reqwest::Response> {
+        let mut request = self.client.get(url.clone()).header(header::ACCEPT, ACCEPT);
+        if let Some(etag) = &validators.etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(last_modified) = &validators.last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, last_modified);
+        }
+        request.send().await.map_err(|e| classify(url, &e))
+    }
+
+    async fn read(
+        &self,
+        mut response: reqwest::Response,
+        url: Url,
+        moved_to: Option<Url>,
+        sent: &Validators,
+    ) -> Result<Response> {
+        let limit = self.config.max_body;
+        let too_large = || Error::TooLarge {
+            url: url.to_string(),
+            limit,
+        };
+        // Compressed bodies have no usable length; the decoded size is checked as it streams in.
+        if response.content_length().is_some_and(|len| len > limit) {
+            return Err(too_large());
+        }
+        let headers = response.headers().clone();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(&url, &e))? {
+            if body.len() as u64 + chunk.len() as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response {
+            body,
+            content_type: header_string(&headers, header::CONTENT_TYPE),
+            validators: validators_of(&headers, sent),
+            final_url: url,
+            moved_to,
+        })
+    }
+}
+
+/// Only http and https are ever fetched.
+pub fn check_scheme(url: Url) -> Result<Url> {
+    match url.scheme() {
+        "http" | "https" if url.host_str().is_some() => Ok(url),
+        _ => Err(Error::UnsupportedUrl {
+            url: url.to_string(),
+        }),
+    }
+}
+
+/// Parses what a person typed as a feed address; a bare host gets `https://`.
+pub fn parse_user_url(input: &str) -> Result<Url> {
+    let input = input.trim();
+    let parsed = match Url::parse(input) {
+        Ok(url) => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) => Url::parse(&format!("https://{input}"))
+            .map_err(|_| Error::InvalidArgument(format!("not a URL: {input}")))?,
+        Err(e) => return Err(Error::InvalidArgument(format!("not a URL: {input} ({e})"))),
+    };
+    check_scheme(parsed)
+}
+
+fn redirect_target(from: &Url, headers: &HeaderMap) -> Result<Url> {
+    let location = header_string(headers, header::LOCATION).ok_or_else(|| Error::Network {
+        url: from.to_string(),
+        detail: "redirect without a Location".into(),
+    })?;
+    let next = from.join(location.trim()).map_err(|_| Error::Network {
+        url: from.to_string(),
+        detail: format!("redirect to an invalid URL: {location}"),
+    })?;
+    check_scheme(next)
+}
+
+/// Keeps the old validators when a 304 does not repeat them.
+fn validators_of(headers: &HeaderMap, sent: &Validators) -> Validators {
+    Validators {
+        etag: header_string(headers, header::ETAG).or_else(|| sent.etag.clone()),
+        last_modified: header_string(headers, header::LAST_MODIFIED)
+            .or_else(|| sent.last_modified.clone()),
+    }
+}
+
+fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .map(HeaderValue::as_bytes)
+        .map(|b| String::from_utf8_lossy(b).trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// Sorts a transport failure into the codes the reader sees.
+fn classify(url: &Url, error: &reqwest::Error) -> Error {
+    let url_s = url.to_string();
+    let detail = error_chain(error);
+    if error.is_timeout() {
+        return Error::Timeout { url: url_s };
+    }
+    let lower = detail.to_ascii_lowercase();
+    if lower.contains("dns error")
+        || lower.contains("failed to lookup address")
+        || lower.contains("name or service not known")
+    {
+        Error::Dns { url: url_s, detail }
+    } else if lower.contains("certificate")
+        || lower.contains("tls")
+        || lower.contains("handshake")
+        || lower.contains("ssl")
+    {
+        Error::Tls { url: url_s, detail }
+    } else if error.is_connect() {
+        Error::Connect { url: url_s, detail }
+    } else {
+        Error::Network { url: url_s, detail }
+    }
+}
+
+/// The error and its causes in one line, innermost last.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(e) = source {
+        let s = e.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        source = e.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_only_http_and_https() {
+        assert!(parse_user_url("https://example.org/feed.xml").is_ok());
+        assert_eq!(
+            parse_user_url("example.org/feed").unwrap().as_str(),
+            "https://example.org/feed"
+        );
+        for bad in [
+            "file:///etc/passwd",
+            "ftp://example.org/feed",
+            "javascript:alert(1)",
+            "data:text/xml,<rss/>",
+        ] {
+            let err = parse_user_url(bad).unwrap_err();
+            assert_eq!(err.code(), "unsupported_url", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_304_without_validators_keeps_the_old_ones() {
+        let sent = Validators {
+            etag: Some("\"v1\"".into()),
+            last_modified: Some("Fri, 09 Jan 2026 14:05:00 GMT".into()),
+        };
+        assert_eq!(validators_of(&HeaderMap::new(), &sent), sent);
+    }
+}
