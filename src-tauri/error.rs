@@ -37,11 +37,7 @@ pub enum Error {
         "the cache at {path} was written by a newer Offprint (schema {found}, this version knows {supported}); \
          it was left untouched: update Offprint to open it"
     )]
-    SchemaTooNew {
-        path: String,
-        found: i64,
-        supported: i64,
-    },
+    SchemaTooNew { path: String, found: i64, supported: i64 },
     #[error("internal error: {0}")]
     Internal(String),
     #[error("database error: {0}")]
@@ -82,20 +78,14 @@ impl Error {
     /// Whether trying again later may succeed (a flaky network), as opposed to a permanent answer.
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Dns { .. }
-            | Error::Connect { .. }
-            | Error::Timeout { .. }
-            | Error::Network { .. } => true,
+            Error::Dns { .. } | Error::Connect { .. } | Error::Timeout { .. } | Error::Network { .. } => true,
             Error::Http { status, .. } => *status == 429 || *status >= 500,
             _ => false,
         }
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io {
-            context: context.into(),
-            source,
-        }
+        Error::Io { context: context.into(), source }
     }
 }
 

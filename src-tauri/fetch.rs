@@ -45,9 +45,10 @@ pub struct Validators {
 /// What a fetch brought back.
 #[derive(Debug)]
 pub enum Fetched {
-    /// 304: nothing changed since the validators were issued.
+    /// 304: nothing changed since the validators were issued (though the address may have moved).
     NotModified {
         validators: Validators,
+        moved_to: Option<Url>,
     },
     Body(Response),
 }
@@ -83,10 +84,7 @@ impl Fetcher {
             .timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| Error::Network {
-                url: String::new(),
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| Error::Network { url: String::new(), detail: e.to_string() })?;
         Ok(Fetcher { client, config })
     }
 
@@ -104,40 +102,26 @@ impl Fetcher {
             let status = response.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let next = redirect_target(&current, response.headers())?;
-                all_permanent &= matches!(
-                    status,
-                    StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
-                );
+                all_permanent &= matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
                 if !visited.insert(next.clone()) {
-                    return Err(Error::RedirectLoop {
-                        url: url.to_string(),
-                        limit: self.config.max_redirects,
-                    });
+                    return Err(Error::RedirectLoop { url: url.to_string(), limit: self.config.max_redirects });
                 }
                 current = next;
                 continue;
             }
+            let moved_to = (all_permanent && current != *url).then(|| current.clone());
             if status == StatusCode::NOT_MODIFIED {
                 return Ok(Fetched::NotModified {
                     validators: validators_of(response.headers(), validators),
+                    moved_to,
                 });
             }
             if !status.is_success() {
-                return Err(Error::Http {
-                    url: current.to_string(),
-                    status: status.as_u16(),
-                });
+                return Err(Error::Http { url: current.to_string(), status: status.as_u16() });
             }
-            let moved_to = (all_permanent && current != *url).then(|| current.clone());
-            return self
-                .read(response, current, moved_to, validators)
-                .await
-                .map(Fetched::Body);
+            return self.read(response, current, moved_to, validators).await.map(Fetched::Body);
         }
-        Err(Error::RedirectLoop {
-            url: url.to_string(),
-            limit: self.config.max_redirects,
-        })
+        Err(Error::RedirectLoop { url: url.to_string(), limit: self.config.max_redirects })
     }
 
     async fn send(&self, url: &Url, validators: &Validators) -> Result<reqwest::Response> {
@@ -159,10 +143,7 @@ impl Fetcher {
         sent: &Validators,
     ) -> Result<Response> {
         let limit = self.config.max_body;
-        let too_large = || Error::TooLarge {
-            url: url.to_string(),
-            limit,
-        };
+        let too_large = || Error::TooLarge { url: url.to_string(), limit };
         // Compressed bodies have no usable length; the decoded size is checked as it streams in.
         if response.content_length().is_some_and(|len| len > limit) {
             return Err(too_large());
@@ -189,9 +170,7 @@ impl Fetcher {
 pub fn check_scheme(url: Url) -> Result<Url> {
     match url.scheme() {
         "http" | "https" if url.host_str().is_some() => Ok(url),
-        _ => Err(Error::UnsupportedUrl {
-            url: url.to_string(),
-        }),
+        _ => Err(Error::UnsupportedUrl { url: url.to_string() }),
     }
 }
 
@@ -208,10 +187,8 @@ pub fn parse_user_url(input: &str) -> Result<Url> {
 }
 
 fn redirect_target(from: &Url, headers: &HeaderMap) -> Result<Url> {
-    let location = header_string(headers, header::LOCATION).ok_or_else(|| Error::Network {
-        url: from.to_string(),
-        detail: "redirect without a Location".into(),
-    })?;
+    let location = header_string(headers, header::LOCATION)
+        .ok_or_else(|| Error::Network { url: from.to_string(), detail: "redirect without a Location".into() })?;
     let next = from.join(location.trim()).map_err(|_| Error::Network {
         url: from.to_string(),
         detail: format!("redirect to an invalid URL: {location}"),
@@ -223,8 +200,7 @@ fn redirect_target(from: &Url, headers: &HeaderMap) -> Result<Url> {
 fn validators_of(headers: &HeaderMap, sent: &Validators) -> Validators {
     Validators {
         etag: header_string(headers, header::ETAG).or_else(|| sent.etag.clone()),
-        last_modified: header_string(headers, header::LAST_MODIFIED)
-            .or_else(|| sent.last_modified.clone()),
+        last_modified: header_string(headers, header::LAST_MODIFIED).or_else(|| sent.last_modified.clone()),
     }
 }
 
@@ -283,16 +259,8 @@ mod tests {
     #[test]
     fn accepts_only_http_and_https() {
         assert!(parse_user_url("https://example.org/feed.xml").is_ok());
-        assert_eq!(
-            parse_user_url("example.org/feed").unwrap().as_str(),
-            "https://example.org/feed"
-        );
-        for bad in [
-            "file:///etc/passwd",
-            "ftp://example.org/feed",
-            "javascript:alert(1)",
-            "data:text/xml,<rss/>",
-        ] {
+        assert_eq!(parse_user_url("example.org/feed").unwrap().as_str(), "https://example.org/feed");
+        for bad in ["file:///etc/passwd", "ftp://example.org/feed", "javascript:alert(1)", "data:text/xml,<rss/>"] {
             let err = parse_user_url(bad).unwrap_err();
             assert_eq!(err.code(), "unsupported_url", "{bad}");
         }
@@ -300,10 +268,8 @@ mod tests {
 
     #[test]
     fn a_304_without_validators_keeps_the_old_ones() {
-        let sent = Validators {
-            etag: Some("\"v1\"".into()),
-            last_modified: Some("Fri, 09 Jan 2026 14:05:00 GMT".into()),
-        };
+        let sent =
+            Validators { etag: Some("\"v1\"".into()), last_modified: Some("Fri, 09 Jan 2026 14:05:00 GMT".into()) };
         assert_eq!(validators_of(&HeaderMap::new(), &sent), sent);
     }
 }

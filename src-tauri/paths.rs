@@ -21,9 +21,5 @@ pub fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
     }
     dirs::data_dir()
         .map(|d| d.join(APP_IDENTIFIER))
-        .ok_or_else(|| {
-            Error::InvalidArgument(format!(
-                "no home directory: pass --data-dir or set {DATA_DIR_ENV}"
-            ))
-        })
+        .ok_or_else(|| Error::InvalidArgument(format!("no home directory: pass --data-dir or set {DATA_DIR_ENV}")))
 }

@@ -15,9 +15,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::fetch::{Fetched, Fetcher, Validators, parse_user_url};
-use crate::model::{
-    CleanEntry, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport,
-};
+use crate::model::{CleanEntry, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport};
 use crate::parse::parse_feed;
 use crate::sanitize::sanitize_html;
 use crate::store::{FetchRecord, NewSource, SourceTarget, Store};
@@ -36,10 +34,7 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions {
-            concurrency: 8,
-            per_host: 2,
-        }
+        SyncOptions { concurrency: 8, per_host: 2 }
     }
 }
 
@@ -54,33 +49,22 @@ pub struct Progress<'a> {
 }
 
 /// Refreshes one source: the whole recipe.
-pub async fn refresh_source(
-    store: &SharedStore,
-    fetcher: &Fetcher,
-    source: &SourceTarget,
-) -> Result<RefreshOutcome> {
+pub async fn refresh_source(store: &SharedStore, fetcher: &Fetcher, source: &SourceTarget) -> Result<RefreshOutcome> {
     let id = source.id;
-    let url = Url::parse(&source.url).map_err(|_| Error::UnsupportedUrl {
-        url: source.url.clone(),
-    })?;
-    let validators = Validators {
-        etag: source.etag.clone(),
-        last_modified: source.last_modified.clone(),
-    };
+    let url = Url::parse(&source.url).map_err(|_| Error::UnsupportedUrl { url: source.url.clone() })?;
+    let validators = Validators { etag: source.etag.clone(), last_modified: source.last_modified.clone() };
 
     // Fetch, conditionally: a 304 costs no parse and no write but the time of the check.
     let response = match fetcher.fetch(&url, &validators).await? {
-        Fetched::NotModified { validators } => {
+        Fetched::NotModified { validators, moved_to } => {
             let record = FetchRecord {
                 etag: validators.etag,
                 last_modified: validators.last_modified,
-                ..Default::default()
+                body_hash: None,
+                moved_to: moved_to.as_ref().map(Url::to_string),
             };
             with_store(store, move |s| s.record_unchanged(id, &record)).await?;
-            return Ok(RefreshOutcome {
-                unchanged: true,
-                ..Default::default()
-            });
+            return Ok(RefreshOutcome { unchanged: true, ..Default::default() });
         }
         Fetched::Body(response) => response,
     };
@@ -94,21 +78,14 @@ pub async fn refresh_source(
     // A server that ignores validators but sends the same bytes costs no parse either.
     if record.body_hash == source.body_hash {
         with_store(store, move |s| s.record_unchanged(id, &record)).await?;
-        return Ok(RefreshOutcome {
-            unchanged: true,
-            ..Default::default()
-        });
+        return Ok(RefreshOutcome { unchanged: true, ..Default::default() });
     }
 
     // Parse and sanitize, off the async threads.
-    let (feed, entries) =
-        parse_and_clean(response.body, response.content_type, response.final_url).await?;
+    let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url).await?;
 
     // Store, in one transaction.
-    with_store(store, move |s| {
-        s.apply_refresh(id, &record, &feed.title, feed.site_url.as_deref(), &entries)
-    })
-    .await
+    with_store(store, move |s| s.apply_refresh(id, &record, &feed.title, feed.site_url.as_deref(), &entries)).await
 }
 
 /// Refreshes every source, a few at a time, and reports per source. A failing source is recorded on
@@ -126,13 +103,9 @@ pub async fn sync_all(
     let mut tasks = JoinSet::new();
     let mut urls = HashMap::new();
     for target in targets {
-        let host = Url::parse(&target.url).ok().map(|u| {
-            format!(
-                "{}:{:?}",
-                u.host_str().unwrap_or(""),
-                u.port_or_known_default()
-            )
-        });
+        let host = Url::parse(&target.url)
+            .ok()
+            .map(|u| format!("{}:{:?}", u.host_str().unwrap_or(""), u.port_or_known_default()));
         let host_limit = per_host
             .entry(host.unwrap_or_default())
             .or_insert_with(|| Arc::new(Semaphore::new(options.per_host.max(1))))
@@ -148,19 +121,13 @@ pub async fn sync_all(
         urls.insert(handle.id(), (id, url));
     }
 
-    let mut report = SyncReport {
-        sources: total as u64,
-        ..Default::default()
-    };
+    let mut report = SyncReport { sources: total as u64, ..Default::default() };
     let mut done = 0;
     while let Some(joined) = tasks.join_next_with_id().await {
         done += 1;
         let (task_id, result) = match joined {
             Ok((task_id, result)) => (task_id, result),
-            Err(e) => (
-                e.id(),
-                Err(Error::Internal(format!("refresh stopped: {e}"))),
-            ),
+            Err(e) => (e.id(), Err(Error::Internal(format!("refresh stopped: {e}")))),
         };
         let (source_id, url) = urls.remove(&task_id).unwrap_or_default();
         match result {
@@ -168,31 +135,14 @@ pub async fn sync_all(
                 report.new += outcome.new;
                 report.updated += outcome.updated;
                 report.unchanged += u64::from(outcome.unchanged);
-                on_progress(Progress {
-                    done,
-                    total,
-                    source_id,
-                    url: &url,
-                    result: Ok(&outcome),
-                });
+                on_progress(Progress { done, total, source_id, url: &url, result: Ok(&outcome) });
             }
             Err(error) => {
-                let failure = SyncError {
-                    source_id,
-                    url: url.clone(),
-                    code: error.code(),
-                    message: error.to_string(),
-                };
+                let failure = SyncError { source_id, url: url.clone(), code: error.code(), message: error.to_string() };
                 let (code, message) = (failure.code.clone(), failure.message.clone());
                 with_store(store, move |s| s.record_failure(source_id, &code, &message)).await?;
                 report.failed += 1;
-                on_progress(Progress {
-                    done,
-                    total,
-                    source_id,
-                    url: &url,
-                    result: Err(&failure),
-                });
+                on_progress(Progress { done, total, source_id, url: &url, result: Err(&failure) });
                 report.errors.push(failure);
             }
         }
@@ -217,10 +167,7 @@ pub async fn subscribe(
     let response = match fetcher.fetch(&url, &Validators::default()).await? {
         Fetched::Body(response) => response,
         Fetched::NotModified { .. } => {
-            return Err(Error::Network {
-                url: url.to_string(),
-                detail: "answered 304 to a plain request".into(),
-            });
+            return Err(Error::Network { url: url.to_string(), detail: "answered 304 to a plain request".into() });
         }
     };
     let address = response.moved_to.clone().unwrap_or(url).to_string();
@@ -230,18 +177,11 @@ pub async fn subscribe(
         body_hash: Some(body_hash(&response.body)),
         moved_to: None,
     };
-    let (feed, entries) =
-        parse_and_clean(response.body, response.content_type, response.final_url).await?;
+    let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url).await?;
     with_store(store, move |s| {
-        let new = NewSource {
-            url: address,
-            site_url: feed.site_url.clone(),
-            title: feed.title.clone(),
-            folder,
-        };
+        let new = NewSource { url: address, site_url: feed.site_url.clone(), title: feed.title.clone(), folder };
         let id = s.add_source(&new)?;
-        let outcome =
-            s.apply_refresh(id, &record, &feed.title, feed.site_url.as_deref(), &entries)?;
+        let outcome = s.apply_refresh(id, &record, &feed.title, feed.site_url.as_deref(), &entries)?;
         Ok((s.source_info(id)?, outcome))
     })
     .await
@@ -254,10 +194,7 @@ async fn parse_and_clean(
 ) -> Result<(ParsedFeed, Vec<CleanEntry>)> {
     run_blocking(move || {
         let mut feed = parse_feed(&body, content_type.as_deref(), &url)?;
-        let entries = std::mem::take(&mut feed.entries)
-            .into_iter()
-            .map(clean_entry)
-            .collect();
+        let entries = std::mem::take(&mut feed.entries).into_iter().map(clean_entry).collect();
         Ok((feed, entries))
     })
     .await
@@ -267,11 +204,7 @@ async fn parse_and_clean(
 pub fn clean_entry(entry: ParsedEntry) -> CleanEntry {
     let content_html = sanitize_html(&entry.raw_html, entry.base.as_ref());
     let plain_text = html_to_text(&content_html);
-    CleanEntry {
-        meta: entry.meta,
-        content_html,
-        plain_text,
-    }
+    CleanEntry { meta: entry.meta, content_html, plain_text }
 }
 
 /// Runs blocking store work on the blocking pool.
@@ -283,25 +216,16 @@ pub async fn with_store<T: Send + 'static>(
     run_blocking(move || {
         // A panic elsewhere while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so a poisoned lock is still safe to use.
-        let mut guard = store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         work(&mut guard)
     })
     .await
 }
 
-async fn run_blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T> + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| Error::Internal(format!("background work failed: {e}")))?
+async fn run_blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("background work failed: {e}")))?
 }
 
 fn body_hash(body: &[u8]) -> String {
-    Sha256::digest(body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -91,18 +91,12 @@ mod tests {
     fn decodes_entities_once() {
         assert_eq!(html_to_text("A&amp;M"), "A&M");
         assert_eq!(html_to_text("A&amp;amp;M"), "A&amp;M");
-        assert_eq!(
-            html_to_text("Caf&eacute; &#1055;&#1088;&#1080;"),
-            "Café При"
-        );
+        assert_eq!(html_to_text("Caf&eacute; &#1055;&#1088;&#1080;"), "Café При");
     }
 
     #[test]
     fn strips_markup_and_keeps_words_apart() {
-        assert_eq!(
-            html_to_text("<p>One</p><p>Two <b>three</b></p>"),
-            "One Two three"
-        );
+        assert_eq!(html_to_text("<p>One</p><p>Two <b>three</b></p>"), "One Two three");
         assert_eq!(html_to_text("line<br>break"), "line break");
     }
 
@@ -114,10 +108,7 @@ mod tests {
 
     #[test]
     fn leaves_plain_text_alone_but_collapses_whitespace() {
-        assert_eq!(
-            html_to_text("  Суд над   журналистом \n"),
-            "Суд над журналистом"
-        );
+        assert_eq!(html_to_text("  Суд над   журналистом \n"), "Суд над журналистом");
         assert_eq!(html_to_text("3 < 4 and 5 > 2"), "3 < 4 and 5 > 2");
     }
 

@@ -121,9 +121,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(
         e.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     ) {
         let _ = e.print();
         return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
@@ -134,21 +132,11 @@ fn usage_error(e: clap::Error) -> ExitCode {
     }
     let rendered = e.render().to_string();
     let mut lines = rendered.lines();
-    let first = lines
-        .next()
-        .unwrap_or("error: invalid arguments")
-        .to_owned();
+    let first = lines.next().unwrap_or("error: invalid arguments").to_owned();
     for line in lines {
         eprintln!("{line}");
     }
-    eprintln!(
-        "{}",
-        if first.starts_with("error:") {
-            first
-        } else {
-            format!("error: {first}")
-        }
-    );
+    eprintln!("{}", if first.starts_with("error:") { first } else { format!("error: {first}") });
     ExitCode::from(2)
 }
 
@@ -162,8 +150,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Add { url, folder, json } => {
             let (store, fetcher) = (shared(store), Fetcher::new(FetchConfig::default())?);
-            let (source, outcome) =
-                runtime()?.block_on(sync::subscribe(&store, &fetcher, &url, folder))?;
+            let (source, outcome) = runtime()?.block_on(sync::subscribe(&store, &fetcher, &url, folder))?;
             emit(json, &source, || output::subscribed(&source, &outcome))
         }
         Command::Sources { json } => {
@@ -172,26 +159,11 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Sync { concurrency, json } => {
             let (store, fetcher) = (shared(store), Fetcher::new(FetchConfig::default())?);
-            let options = SyncOptions {
-                concurrency: concurrency.into(),
-                ..SyncOptions::default()
-            };
-            let report = runtime()?.block_on(sync::sync_all(
-                &store,
-                &fetcher,
-                &options,
-                output::progress,
-            ))?;
+            let options = SyncOptions { concurrency: concurrency.into(), ..SyncOptions::default() };
+            let report = runtime()?.block_on(sync::sync_all(&store, &fetcher, &options, output::progress))?;
             emit(json, &report, || output::sync_report(&report))
         }
-        Command::List {
-            unread,
-            bookmarked,
-            source,
-            search,
-            limit,
-            json,
-        } => {
+        Command::List { unread, bookmarked, source, search, limit, json } => {
             let filter = EntryFilter {
                 source_id: source,
                 unread_only: unread,
@@ -207,29 +179,16 @@ fn run(cli: Cli) -> Result<()> {
             let entry = store.get_entry(entry_id)?;
             emit(json, &entry, || output::entry(&entry))
         }
-        Command::Read { entry_id } => {
-            mark(store, entry_id, "marked read", |s, id| s.set_read(id, true))
-        }
-        Command::Unread { entry_id } => mark(store, entry_id, "marked unread", |s, id| {
-            s.set_read(id, false)
-        }),
-        Command::Bookmark { entry_id } => mark(store, entry_id, "bookmarked", |s, id| {
-            s.set_bookmarked(id, true)
-        }),
+        Command::Read { entry_id } => mark(store, entry_id, "marked read", |s, id| s.set_read(id, true)),
+        Command::Unread { entry_id } => mark(store, entry_id, "marked unread", |s, id| s.set_read(id, false)),
+        Command::Bookmark { entry_id } => mark(store, entry_id, "bookmarked", |s, id| s.set_bookmarked(id, true)),
         Command::Unbookmark { entry_id } => {
-            mark(store, entry_id, "no longer bookmarked", |s, id| {
-                s.set_bookmarked(id, false)
-            })
+            mark(store, entry_id, "no longer bookmarked", |s, id| s.set_bookmarked(id, false))
         }
     }
 }
 
-fn mark(
-    mut store: Store,
-    id: i64,
-    done: &str,
-    change: impl FnOnce(&mut Store, i64) -> Result<()>,
-) -> Result<()> {
+fn mark(mut store: Store, id: i64, done: &str, change: impl FnOnce(&mut Store, i64) -> Result<()>) -> Result<()> {
     change(&mut store, id)?;
     println!("Entry {id} {done}.");
     Ok(())

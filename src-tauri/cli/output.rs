@@ -7,10 +7,7 @@ use crate::sync::Progress;
 use crate::text::html_to_text;
 
 pub(super) fn subscribed(source: &SourceInfo, outcome: &RefreshOutcome) -> String {
-    format!(
-        "Subscribed to “{}” (source {}): {} entries.\n",
-        source.title, source.id, outcome.new
-    )
+    format!("Subscribed to “{}” (source {}): {} entries.\n", source.title, source.id, outcome.new)
 }
 
 pub(super) fn sources(sources: &[SourceInfo]) -> String {
@@ -24,11 +21,7 @@ pub(super) fn sources(sources: &[SourceInfo]) -> String {
             (None, Some(at)) => format!("ok {at}"),
             (None, None) => "never synced".into(),
         };
-        let folder = s
-            .folder
-            .as_deref()
-            .map(|f| format!("[{f}] "))
-            .unwrap_or_default();
+        let folder = s.folder.as_deref().map(|f| format!("[{f}] ")).unwrap_or_default();
         let _ = writeln!(
             out,
             "{:>5}  {}{}  ({} unread / {})  {}",
@@ -55,11 +48,7 @@ pub(super) fn sync_report(r: &SyncReport) -> String {
         r.sources, r.new, r.updated, r.unchanged, r.failed
     );
     for e in &r.errors {
-        let _ = writeln!(
-            out,
-            "  source {} ({}): {} [{}]",
-            e.source_id, e.url, e.message, e.code
-        );
+        let _ = writeln!(out, "  source {} ({}): {} [{}]", e.source_id, e.url, e.message, e.code);
     }
     out
 }
@@ -75,16 +64,8 @@ pub(super) fn entries(entries: &[EntrySummary]) -> String {
             (false, false) => '●',
             (true, false) => ' ',
         };
-        let date = e
-            .published
-            .get(..16)
-            .unwrap_or(&e.published)
-            .replace('T', " ");
-        let _ = writeln!(
-            out,
-            "{:>6} {mark} {date}  {} — {}",
-            e.id, e.source_title, e.title
-        );
+        let date = e.published.get(..16).unwrap_or(&e.published).replace('T', " ");
+        let _ = writeln!(out, "{:>6} {mark} {date}  {} — {}", e.id, e.source_title, e.title);
     }
     out
 }

@@ -27,8 +27,7 @@ fn detect(body: &[u8], content_type: Option<&str>) -> (&'static Encoding, usize)
     }
     let declared = declared_encoding(body);
     if let Some(header) = content_type.and_then(header_charset) {
-        let lying_utf8 =
-            header == UTF_8 && std::str::from_utf8(body).is_err() && declared.is_some();
+        let lying_utf8 = header == UTF_8 && std::str::from_utf8(body).is_err() && declared.is_some();
         if !lying_utf8 {
             return (ascii_compatible(header), 0);
         }
@@ -38,11 +37,7 @@ fn detect(body: &[u8], content_type: Option<&str>) -> (&'static Encoding, usize)
 
 /// UTF-16 without a BOM was not really UTF-16 (we could read its declaration as ASCII).
 fn ascii_compatible(encoding: &'static Encoding) -> &'static Encoding {
-    if encoding.is_ascii_compatible() {
-        encoding
-    } else {
-        UTF_8
-    }
+    if encoding.is_ascii_compatible() { encoding } else { UTF_8 }
 }
 
 fn header_charset(content_type: &str) -> Option<&'static Encoding> {
@@ -70,10 +65,7 @@ fn declared_encoding(body: &[u8]) -> Option<&'static Encoding> {
 
 fn pseudo_attribute<'a>(decl: &'a str, name: &str) -> Option<&'a str> {
     let at = decl.find(name)?;
-    let rest = decl[at + name.len()..]
-        .trim_start()
-        .strip_prefix('=')?
-        .trim_start();
+    let rest = decl[at + name.len()..].trim_start().strip_prefix('=')?.trim_start();
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let rest = &rest[1..];
     Some(&rest[..rest.find(quote)?])
@@ -90,11 +82,7 @@ fn strip_declared_encoding(text: &str) -> Option<String> {
     let decl = &rest[..end];
     pseudo_attribute(decl, "encoding")?;
     let version = pseudo_attribute(decl, "version").unwrap_or("1.0");
-    let version = if version.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        version
-    } else {
-        "1.0"
-    };
+    let version = if version.chars().all(|c| c.is_ascii_digit() || c == '.') { version } else { "1.0" };
     Some(format!("<?xml version=\"{version}\"?>{}", &rest[end + 2..]))
 }
 
@@ -104,23 +92,22 @@ mod tests {
 
     #[test]
     fn reads_windows_1251_from_the_xml_declaration() {
-        let (bytes, _, _) = encoding_rs::WINDOWS_1251
-            .encode("<?xml version=\"1.0\" encoding=\"windows-1251\"?><t>Суд</t>");
+        let (bytes, _, _) =
+            encoding_rs::WINDOWS_1251.encode("<?xml version=\"1.0\" encoding=\"windows-1251\"?><t>Суд</t>");
         assert_eq!(decode(&bytes, None), "<?xml version=\"1.0\"?><t>Суд</t>");
     }
 
     #[test]
     fn the_http_header_wins_over_the_declaration() {
-        let (bytes, _, _) =
-            encoding_rs::ISO_8859_2.encode("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>Łódź</t>");
+        let (bytes, _, _) = encoding_rs::ISO_8859_2.encode("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>Łódź</t>");
         let text = decode(&bytes, Some("application/rss+xml; charset=ISO-8859-2"));
         assert!(text.ends_with("<t>Łódź</t>"), "{text}");
     }
 
     #[test]
     fn a_header_that_lies_about_utf8_is_not_believed() {
-        let (bytes, _, _) = encoding_rs::WINDOWS_1251
-            .encode("<?xml version=\"1.0\" encoding=\"windows-1251\"?><t>Мир</t>");
+        let (bytes, _, _) =
+            encoding_rs::WINDOWS_1251.encode("<?xml version=\"1.0\" encoding=\"windows-1251\"?><t>Мир</t>");
         let text = decode(&bytes, Some("text/xml; charset=utf-8"));
         assert!(text.ends_with("<t>Мир</t>"), "{text}");
     }
@@ -128,9 +115,7 @@ mod tests {
     #[test]
     fn a_byte_order_mark_wins_over_everything() {
         let mut bytes = vec![0xEF, 0xBB, 0xBF];
-        bytes.extend_from_slice(
-            "<?xml version='1.0' encoding='iso-8859-1'?><t>Қазақ</t>".as_bytes(),
-        );
+        bytes.extend_from_slice("<?xml version='1.0' encoding='iso-8859-1'?><t>Қазақ</t>".as_bytes());
         let text = decode(&bytes, Some("text/xml; charset=iso-8859-1"));
         assert!(text.ends_with("<t>Қазақ</t>"), "{text}");
     }

@@ -8,9 +8,7 @@ pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
     if s.is_empty() {
         return None;
     }
-    parse_rfc3339_like(s)
-        .or_else(|| parse_rfc2822_like(s))
-        .map(|t| t.with_timezone(&Utc))
+    parse_rfc3339_like(s).or_else(|| parse_rfc2822_like(s)).map(|t| t.with_timezone(&Utc))
 }
 
 /// `2026-01-09T14:05:00Z`, with a space for `T`, a lower-case `t`/`z`, no seconds, no zone (UTC), or a bare date.
@@ -18,17 +16,9 @@ fn parse_rfc3339_like(s: &str) -> Option<DateTime<FixedOffset>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t);
     }
-    let normal = s
-        .replacen(' ', "T", 1)
-        .replace(['t', 'z'], "")
-        .replace('Z', "+00:00");
+    let normal = s.replacen(' ', "T", 1).replace(['t', 'z'], "").replace('Z', "+00:00");
     let normal = normal.trim_end_matches("UTC").trim_end_matches("GMT");
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f%:z",
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-        "%Y-%m-%dT%H:%M%:z",
-        "%Y-%m-%dT%H:%M%z",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%z"] {
         if let Ok(t) = DateTime::parse_from_str(normal, fmt) {
             return Some(t);
         }
@@ -39,10 +29,7 @@ fn parse_rfc3339_like(s: &str) -> Option<DateTime<FixedOffset>> {
         }
     }
     let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    Some(
-        Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0)?)
-            .fixed_offset(),
-    )
+    Some(Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0)?).fixed_offset())
 }
 
 /// `Fri, 09 Jan 2026 14:05:00 GMT` and friends: a missing or wrong weekday, full month names, `Sept`,
@@ -54,10 +41,7 @@ fn parse_rfc2822_like(s: &str) -> Option<DateTime<FixedOffset>> {
     let s = s.split('(').next().unwrap_or(s);
     let mut words: Vec<&str> = s.split([' ', ',']).filter(|w| !w.is_empty()).collect();
     // Drop a weekday, which is often wrong and never needed.
-    if words
-        .first()
-        .is_some_and(|w| w.chars().all(|c| c.is_ascii_alphabetic()) && month(w).is_none())
-    {
+    if words.first().is_some_and(|w| w.chars().all(|c| c.is_ascii_alphabetic()) && month(w).is_none()) {
         words.remove(0);
     }
     // Day Month Year Time [Zone], or Month Day Year Time [Zone].
@@ -73,22 +57,14 @@ fn parse_rfc2822_like(s: &str) -> Option<DateTime<FixedOffset>> {
         year += if year < 70 { 2000 } else { 1900 };
     }
     let mut hms = time.split(':').map(|p| p.parse::<u32>().ok());
-    let (h, m, sec) = (
-        hms.next()??,
-        hms.next().flatten().unwrap_or(0),
-        hms.next().flatten().unwrap_or(0),
-    );
+    let (h, m, sec) = (hms.next()??, hms.next().flatten().unwrap_or(0), hms.next().flatten().unwrap_or(0));
     let naive = NaiveDate::from_ymd_opt(year, month(mon)?, day)?.and_hms_opt(h, m, sec.min(59))?;
     let offset = zone.map_or(Some(0), zone_offset)?;
-    FixedOffset::east_opt(offset)?
-        .from_local_datetime(&naive)
-        .single()
+    FixedOffset::east_opt(offset)?.from_local_datetime(&naive).single()
 }
 
 fn month(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     let w = word.to_ascii_lowercase();
     let prefix = w.get(..3)?;
     let i = MONTHS.iter().position(|m| *m == prefix)?;
@@ -140,25 +116,13 @@ mod tests {
             ("2026-01-09T14:05Z", "2026-01-09T14:05:00+00:00"),
             ("2026-01-09", "2026-01-09T00:00:00+00:00"),
             ("Fri, 09 Jan 2026 14:05:00 GMT", "2026-01-09T14:05:00+00:00"),
-            (
-                "Fri, 09 Jan 2026 17:05:00 +0300",
-                "2026-01-09T14:05:00+00:00",
-            ),
+            ("Fri, 09 Jan 2026 17:05:00 +0300", "2026-01-09T14:05:00+00:00"),
             ("Mon, 09 Jan 2026 14:05:00 GMT", "2026-01-09T14:05:00+00:00"),
             ("9 Jan 2026 14:05 GMT", "2026-01-09T14:05:00+00:00"),
-            (
-                "Friday, 09 January 2026 09:05:00 EST",
-                "2026-01-09T14:05:00+00:00",
-            ),
-            (
-                "Fri, 09 Sept 2026 14:05:00 +00:00",
-                "2026-09-09T14:05:00+00:00",
-            ),
+            ("Friday, 09 January 2026 09:05:00 EST", "2026-01-09T14:05:00+00:00"),
+            ("Fri, 09 Sept 2026 14:05:00 +00:00", "2026-09-09T14:05:00+00:00"),
             ("Fri, 09 Jan 26 14:05:00 UT", "2026-01-09T14:05:00+00:00"),
-            (
-                "Fri, 09 Jan 2026 14:05:00 +0000 (UTC)",
-                "2026-01-09T14:05:00+00:00",
-            ),
+            ("Fri, 09 Jan 2026 14:05:00 +0000 (UTC)", "2026-01-09T14:05:00+00:00"),
             ("Jan 09 2026 14:05:00 GMT", "2026-01-09T14:05:00+00:00"),
             ("Fri, 9 Jan 2026 17:35:00 IRST", "2026-01-09T14:05:00+00:00"),
         ];
@@ -170,13 +134,7 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_date() {
-        for raw in [
-            "",
-            "yesterday",
-            "2026-13-45",
-            "Fri, 32 Jan 2026 10:00:00 GMT",
-            "soon 12:00",
-        ] {
+        for raw in ["", "yesterday", "2026-13-45", "Fri, 32 Jan 2026 10:00:00 GMT", "soon 12:00"] {
             assert_eq!(parse_date(raw), None, "parsing {raw:?}");
         }
     }

@@ -22,11 +22,7 @@ pub(super) fn assign_keys(entries: &mut [ParsedEntry]) {
         let mut identity = base.clone();
         if counts[base.as_str()] > 1 {
             let meta = &entry.meta;
-            identity = format!(
-                "{identity}\u{1f}{}\u{1f}{}",
-                meta.url.as_deref().unwrap_or(""),
-                meta.title
-            );
+            identity = format!("{identity}\u{1f}{}\u{1f}{}", meta.url.as_deref().unwrap_or(""), meta.title);
         }
         let n = seen.entry(identity.clone()).or_default();
         *n += 1;
@@ -44,11 +40,7 @@ fn base_identity(entry: &ParsedEntry) -> String {
     } else if let Some(url) = &meta.url {
         format!("url:{url}")
     } else {
-        let date = meta
-            .published_at
-            .or(meta.updated_at)
-            .map(|d| d.to_rfc3339())
-            .unwrap_or_default();
+        let date = meta.published_at.or(meta.updated_at).map(|d| d.to_rfc3339()).unwrap_or_default();
         format!("content:{}", hash(&[&meta.title, &date, &entry.raw_html]))
     }
 }
@@ -64,10 +56,5 @@ fn hash(parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
         hasher.update([0x1f]);
     }
-    hasher
-        .finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hasher.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
 }

@@ -40,31 +40,49 @@ pub fn parse_feed(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Re
         // Leave missing ids empty: identity::entry_keys decides what stands in for them.
         .id_generator(|_, _, _| String::new())
         .build();
-    let feed = parser.parse(trimmed.as_bytes()).map_err(|e| match e {
-        feed_rs::parser::ParseFeedError::ParseError(
-            feed_rs::parser::ParseErrorKind::NoFeedRoot,
-        ) => not_a_feed(feed_url, "no RSS, Atom or JSON Feed document found"),
-        other => Error::Parse {
-            url: feed_url.to_string(),
-            detail: other.to_string(),
-        },
+    let upgraded = upgrade_atom03(trimmed);
+    let feed = parser.parse(upgraded.as_bytes()).map_err(|e| match e {
+        feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot) => {
+            not_a_feed(feed_url, "no RSS, Atom or JSON Feed document found")
+        }
+        other => Error::Parse { url: feed_url.to_string(), detail: other.to_string() },
     })?;
     Ok(convert(feed, feed_url))
 }
 
-fn not_a_feed(url: &Url, detail: &str) -> Error {
-    Error::NotAFeed {
-        url: url.to_string(),
-        detail: detail.into(),
+/// feed-rs reads Atom 1.0 only; Atom 0.3 is close enough to rename into it: its namespace, its date
+/// elements, and its MIME-typed `content` with `mode="escaped"`.
+fn upgrade_atom03(text: &str) -> std::borrow::Cow<'_, str> {
+    const ATOM03_NS: &str = "http://purl.org/atom/ns#";
+    if !text.contains(ATOM03_NS) {
+        return std::borrow::Cow::Borrowed(text);
     }
+    let mut out = text.replace(ATOM03_NS, "http://www.w3.org/2005/Atom");
+    for (old, new) in [
+        ("<issued>", "<published>"),
+        ("</issued>", "</published>"),
+        ("<modified>", "<updated>"),
+        ("</modified>", "</updated>"),
+        ("<tagline", "<subtitle"),
+        ("</tagline>", "</subtitle>"),
+        ("<copyright", "<rights"),
+        ("</copyright>", "</rights>"),
+        (" mode=\"escaped\"", ""),
+        ("type=\"text/html\"", "type=\"html\""),
+        ("type=\"text/plain\"", "type=\"text\""),
+        ("type=\"application/xhtml+xml\"", "type=\"xhtml\""),
+    ] {
+        out = out.replace(old, new);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn not_a_feed(url: &Url, detail: &str) -> Error {
+    Error::NotAFeed { url: url.to_string(), detail: detail.into() }
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text
-        .chars()
-        .take(256)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let head: String = text.chars().take(256).collect::<String>().to_ascii_lowercase();
     head.starts_with("<!doctype html")
         || head.starts_with("<html")
         || head.starts_with("<head")
@@ -73,17 +91,9 @@ fn looks_like_html(text: &str) -> bool {
 
 fn convert(feed: Feed, feed_url: &Url) -> ParsedFeed {
     let feed_lang = feed.language.as_deref().and_then(normalize_lang);
-    let feed_author = feed
-        .authors
-        .iter()
-        .find_map(person_name)
-        .filter(|a| !a.is_empty());
+    let feed_author = feed.authors.iter().find_map(person_name).filter(|a| !a.is_empty());
     let site_url = best_link(&feed.links, feed_url).filter(|u| u.as_str() != feed_url.as_str());
-    let title = feed
-        .title
-        .as_ref()
-        .map(plain_title)
-        .filter(|t| !t.is_empty());
+    let title = feed.title.as_ref().map(plain_title).filter(|t| !t.is_empty());
 
     let mut entries: Vec<ParsedEntry> = feed
         .entries
@@ -94,12 +104,7 @@ fn convert(feed: Feed, feed_url: &Url) -> ParsedFeed {
 
     ParsedFeed {
         title: title.unwrap_or_else(|| {
-            site_url
-                .as_ref()
-                .and_then(Url::host_str)
-                .or(feed_url.host_str())
-                .unwrap_or("Untitled")
-                .to_owned()
+            site_url.as_ref().and_then(Url::host_str).or(feed_url.host_str()).unwrap_or("Untitled").to_owned()
         }),
         site_url: site_url.map(String::from),
         lang: feed_lang,
@@ -107,12 +112,7 @@ fn convert(feed: Feed, feed_url: &Url) -> ParsedFeed {
     }
 }
 
-fn convert_entry(
-    entry: Entry,
-    feed_url: &Url,
-    feed_lang: Option<&str>,
-    feed_author: Option<&str>,
-) -> ParsedEntry {
+fn convert_entry(entry: Entry, feed_url: &Url, feed_lang: Option<&str>, feed_author: Option<&str>) -> ParsedEntry {
     let url = best_link(&entry.links, feed_url);
     let base = entry
         .base
@@ -127,27 +127,13 @@ fn convert_entry(
         .or_else(|| entry.summary.as_ref().map(text_as_html))
         .unwrap_or_default();
     let summary_source = match &entry.summary {
-        Some(s) if entry.content.as_ref().is_some_and(|c| c.body.is_some()) => {
-            html_to_text(&text_as_html(s))
-        }
+        Some(s) if entry.content.as_ref().is_some_and(|c| c.body.is_some()) => html_to_text(&text_as_html(s)),
         _ => html_to_text(&raw_html),
     };
     let title = entry.title.as_ref().map(plain_title).unwrap_or_default();
-    let author = entry
-        .authors
-        .iter()
-        .find_map(person_name)
-        .or_else(|| feed_author.map(str::to_owned));
-    let lang = entry
-        .language
-        .as_deref()
-        .and_then(normalize_lang)
-        .or_else(|| feed_lang.map(str::to_owned));
-    let title = if title.is_empty() {
-        truncate_words(&summary_source, 80)
-    } else {
-        title
-    };
+    let author = entry.authors.iter().find_map(person_name).or_else(|| feed_author.map(str::to_owned));
+    let lang = entry.language.as_deref().and_then(normalize_lang).or_else(|| feed_lang.map(str::to_owned));
+    let title = if title.is_empty() { truncate_words(&summary_source, 80) } else { title };
     let dir = direction(lang.as_deref(), &title, &summary_source).to_owned();
     let guid = Some(entry.id.trim().to_owned()).filter(|g| !g.is_empty());
     let fingerprint = identity::fingerprint(&[
@@ -179,11 +165,7 @@ fn convert_entry(
 }
 
 fn person_name(person: &feed_rs::model::Person) -> Option<String> {
-    let name = person
-        .name
-        .as_deref()
-        .map(html_to_text)
-        .filter(|n| !n.is_empty());
+    let name = person.name.as_deref().map(html_to_text).filter(|n| !n.is_empty());
     name.or_else(|| person.email.clone())
 }
 
@@ -216,39 +198,26 @@ fn best_link(links: &[Link], feed_url: &Url) -> Option<Url> {
         matches!(l.rel.as_deref(), None | Some("alternate"))
             && l.media_type.as_deref().is_none_or(|t| t.contains("html"))
     };
-    let link = links
-        .iter()
-        .find(is_page)
-        .or_else(|| links.iter().find(|l| l.rel.as_deref() != Some("self")))?;
-    feed_url
-        .join(link.href.trim())
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
+    let link = links.iter().find(is_page).or_else(|| links.iter().find(|l| l.rel.as_deref() != Some("self")))?;
+    feed_url.join(link.href.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 fn normalize_lang(lang: &str) -> Option<String> {
     let lang = lang.trim().replace('_', "-");
-    (!lang.is_empty()
-        && lang.len() <= 35
-        && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-    .then(|| lang.to_ascii_lowercase())
+    (!lang.is_empty() && lang.len() <= 35 && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then(|| lang.to_ascii_lowercase())
 }
 
 /// `rtl` for Persian, Arabic, Hebrew and the like, or text whose first letter is written right to left.
 fn direction(lang: Option<&str>, title: &str, summary: &str) -> &'static str {
-    const RTL_LANGS: &[&str] = &[
-        "ar", "fa", "he", "iw", "ur", "ps", "yi", "dv", "sd", "ug", "ckb", "syr",
-    ];
+    const RTL_LANGS: &[&str] = &["ar", "fa", "he", "iw", "ur", "ps", "yi", "dv", "sd", "ug", "ckb", "syr"];
     if let Some(lang) = lang {
         let primary = lang.split('-').next().unwrap_or(lang);
         if RTL_LANGS.contains(&primary) {
             return "rtl";
         }
     }
-    let first_letter = title
-        .chars()
-        .chain(summary.chars())
-        .find(|c| c.is_alphabetic());
+    let first_letter = title.chars().chain(summary.chars()).find(|c| c.is_alphabetic());
     match first_letter {
         Some(c) if is_rtl_char(c) => "rtl",
         _ => "ltr",

@@ -77,16 +77,9 @@ impl Store {
     }
 
     fn ensure_entry(&self, entry_id: i64) -> Result<()> {
-        let found: Option<i64> = self
-            .conn
-            .query_row("SELECT id FROM entries WHERE id = ?1", [entry_id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        found.map(|_| ()).ok_or(Error::NotFound {
-            what: "entry",
-            id: entry_id,
-        })
+        let found: Option<i64> =
+            self.conn.query_row("SELECT id FROM entries WHERE id = ?1", [entry_id], |r| r.get(0)).optional()?;
+        found.map(|_| ()).ok_or(Error::NotFound { what: "entry", id: entry_id })
     }
 }
 
@@ -106,10 +99,7 @@ fn record_success(
         params![source_id, fetch.etag, fetch.last_modified, fetch.body_hash, title, site_url, now()],
     )?;
     if changed == 0 {
-        return Err(Error::NotFound {
-            what: "source",
-            id: source_id,
-        });
+        return Err(Error::NotFound { what: "source", id: source_id });
     }
     if let Some(url) = &fetch.moved_to {
         // Follow a permanent move unless another subscription already has that address.
@@ -193,16 +183,8 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
                 plain_text = excluded.plain_text, sanitizer_version = excluded.sanitizer_version",
     )?
     .execute(params![id, entry.content_html, entry.plain_text, SANITIZER_VERSION])?;
-    tx.prepare_cached("DELETE FROM entry_search WHERE rowid = ?1")?
-        .execute([id])?;
-    tx.prepare_cached(
-        "INSERT INTO entry_search (rowid, title, author, plain_text) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![
-        id,
-        meta.title,
-        meta.author.as_deref().unwrap_or(""),
-        entry.plain_text
-    ])?;
+    tx.prepare_cached("DELETE FROM entry_search WHERE rowid = ?1")?.execute([id])?;
+    tx.prepare_cached("INSERT INTO entry_search (rowid, title, author, plain_text) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, meta.title, meta.author.as_deref().unwrap_or(""), entry.plain_text])?;
     Ok(result)
 }

@@ -33,40 +33,27 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the cache in `data_dir`.
     pub fn open_in(data_dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            Error::io(
-                format!("cannot create the data directory {}", data_dir.display()),
-                e,
-            )
-        })?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| Error::io(format!("cannot create the data directory {}", data_dir.display()), e))?;
         Store::open(&data_dir.join(DB_FILE))
     }
 
     /// Opens (creating if needed) the cache file at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         // Look before changing anything: a newer schema must find its file exactly as it left it.
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported = MIGRATIONS.len() as i64;
         if version > supported {
-            return Err(Error::SchemaTooNew {
-                path: path.display().to_string(),
-                found: version,
-                supported,
-            });
+            return Err(Error::SchemaTooNew { path: path.display().to_string(), found: version, supported });
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn, version)?;
-        Ok(Store {
-            conn,
-            path: path.to_owned(),
-        })
+        Ok(Store { conn, path: path.to_owned() })
     }
 
     /// Where the database file lives.
@@ -92,9 +79,7 @@ pub(crate) fn now() -> i64 {
 
 /// Unix seconds to the RFC 3339 form every interface shows.
 pub(crate) fn rfc3339(secs: i64) -> String {
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(crate::model::format_time)
-        .unwrap_or_default()
+    chrono::DateTime::from_timestamp(secs, 0).map(crate::model::format_time).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -38,9 +38,7 @@ impl Store {
         if let Some(search) = &filter.search {
             match fts_query(search) {
                 Some(query) => {
-                    conditions.push(
-                        "e.id IN (SELECT rowid FROM entry_search WHERE entry_search MATCH ?)",
-                    );
+                    conditions.push("e.id IN (SELECT rowid FROM entry_search WHERE entry_search MATCH ?)");
                     values.push(query.into());
                 }
                 None => return Ok(Vec::new()),
@@ -86,14 +84,9 @@ impl Store {
 
     /// The keyset cursor that continues the list after entry `id`.
     pub fn cursor_after(&self, id: i64) -> Result<crate::model::Cursor> {
-        let at: Option<i64> = self
-            .conn
-            .query_row("SELECT sort_at FROM entries WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        at.map(|at| crate::model::Cursor { at, id })
-            .ok_or(Error::NotFound { what: "entry", id })
+        let at: Option<i64> =
+            self.conn.query_row("SELECT sort_at FROM entries WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        at.map(|at| crate::model::Cursor { at, id }).ok_or(Error::NotFound { what: "entry", id })
     }
 }
 
@@ -126,13 +119,7 @@ pub(crate) fn fts_query(search: &str) -> Option<String> {
         words
             .iter()
             .enumerate()
-            .map(|(i, w)| {
-                if i == last {
-                    format!("{w}*")
-                } else {
-                    w.clone()
-                }
-            })
+            .map(|(i, w)| if i == last { format!("{w}*") } else { w.clone() })
             .collect::<Vec<_>>()
             .join(" "),
     )

@@ -40,17 +40,13 @@ impl Store {
 
     /// The id of the source subscribed at exactly `url`, if any.
     pub fn source_id_by_url(&self, url: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row("SELECT id FROM sources WHERE url = ?1", [url], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT id FROM sources WHERE url = ?1", [url], |r| r.get(0)).optional()?)
     }
 
     /// Every source, as a refresh sees it, in the order they were added.
     pub fn sync_targets(&self) -> Result<Vec<SourceTarget>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, url, etag, last_modified, body_hash FROM sources ORDER BY id",
-        )?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT id, url, etag, last_modified, body_hash FROM sources ORDER BY id")?;
         let rows = stmt.query_map([], |r| {
             Ok(SourceTarget {
                 id: r.get(0)?,
@@ -65,10 +61,7 @@ impl Store {
 
     /// One source as a refresh sees it.
     pub fn sync_target(&self, id: i64) -> Result<SourceTarget> {
-        self.sync_targets()?
-            .into_iter()
-            .find(|t| t.id == id)
-            .ok_or(Error::NotFound { what: "source", id })
+        self.sync_targets()?.into_iter().find(|t| t.id == id).ok_or(Error::NotFound { what: "source", id })
     }
 
     /// Every source with its counts and the state of its last sync, ordered by folder then title.
@@ -109,10 +102,7 @@ impl Store {
 
     /// One source with its counts and status.
     pub fn source_info(&self, id: i64) -> Result<SourceInfo> {
-        self.list_sources()?
-            .into_iter()
-            .find(|s| s.id == id)
-            .ok_or(Error::NotFound { what: "source", id })
+        self.list_sources()?.into_iter().find(|s| s.id == id).ok_or(Error::NotFound { what: "source", id })
     }
 
     /// Records why a refresh failed; the entries already cached are untouched.
@@ -131,9 +121,7 @@ impl Store {
     pub fn remove_source(&mut self, id: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
         let title: String = tx
-            .query_row("SELECT title FROM sources WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT title FROM sources WHERE id = ?1", [id], |r| r.get(0))
             .optional()?
             .ok_or(Error::NotFound { what: "source", id })?;
         tx.execute(
@@ -143,14 +131,8 @@ impl Store {
         )?;
         let doomed = "SELECT e.id FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id
                        WHERE e.source_id = ?1 AND coalesce(st.bookmarked, 0) = 0";
-        tx.execute(
-            &format!("DELETE FROM entry_search WHERE rowid IN ({doomed})"),
-            [id],
-        )?;
-        tx.execute(
-            &format!("DELETE FROM entry_state WHERE entry_id IN ({doomed})"),
-            [id],
-        )?;
+        tx.execute(&format!("DELETE FROM entry_search WHERE rowid IN ({doomed})"), [id])?;
+        tx.execute(&format!("DELETE FROM entry_state WHERE entry_id IN ({doomed})"), [id])?;
         tx.execute(
             "DELETE FROM entries WHERE source_id = ?1
                 AND id NOT IN (SELECT entry_id FROM entry_state WHERE bookmarked = 1)",

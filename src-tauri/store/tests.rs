@@ -26,20 +26,11 @@ fn entry(key: &str, title: &str, text: &str) -> CleanEntry {
 }
 
 fn source(store: &mut Store, url: &str) -> i64 {
-    store
-        .add_source(&NewSource {
-            url: url.into(),
-            title: "Src".into(),
-            ..Default::default()
-        })
-        .unwrap()
+    store.add_source(&NewSource { url: url.into(), title: "Src".into(), ..Default::default() }).unwrap()
 }
 
 fn all(limit: u32) -> EntryFilter {
-    EntryFilter {
-        limit,
-        ..Default::default()
-    }
+    EntryFilter { limit, ..Default::default() }
 }
 
 #[test]
@@ -48,12 +39,11 @@ fn refuses_a_database_from_a_newer_version_and_leaves_it_untouched() {
     let path = dir.path().join(DB_FILE);
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE precious (x); INSERT INTO precious VALUES (42); PRAGMA user_version = 99;").unwrap();
+        conn.execute_batch("CREATE TABLE precious (x); INSERT INTO precious VALUES (42); PRAGMA user_version = 99;")
+            .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let err = Store::open(&path)
-        .err()
-        .expect("a newer schema must be refused");
+    let err = Store::open(&path).err().expect("a newer schema must be refused");
     assert_eq!(err.code(), "schema_too_new");
     assert!(err.to_string().contains("newer Offprint"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), before, "the file changed");
@@ -63,20 +53,11 @@ fn refuses_a_database_from_a_newer_version_and_leaves_it_untouched() {
 #[test]
 fn migrates_a_new_file_to_the_current_schema_with_wal() {
     let (_dir, store) = open();
-    let version: i64 = store
-        .conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
+    let version: i64 = store.conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(version, MIGRATIONS.len() as i64);
-    let mode: String = store
-        .conn
-        .pragma_query_value(None, "journal_mode", |r| r.get(0))
-        .unwrap();
+    let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
-    let fk: i64 = store
-        .conn
-        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
-        .unwrap();
+    let fk: i64 = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
     assert_eq!(fk, 1);
 }
 
@@ -84,12 +65,7 @@ fn migrates_a_new_file_to_the_current_schema_with_wal() {
 fn refuses_a_second_subscription_to_the_same_url() {
     let (_dir, mut store) = open();
     let id = source(&mut store, "https://a.example/feed");
-    let err = store
-        .add_source(&NewSource {
-            url: "https://a.example/feed".into(),
-            ..Default::default()
-        })
-        .unwrap_err();
+    let err = store.add_source(&NewSource { url: "https://a.example/feed".into(), ..Default::default() }).unwrap_err();
     assert_eq!(err.to_string(), format!("already subscribed (source {id})"));
 }
 
@@ -98,21 +74,15 @@ fn keeps_read_and_bookmark_state_when_an_entry_is_updated() {
     let (_dir, mut store) = open();
     let src = source(&mut store, "https://a.example/feed");
     let fetch = FetchRecord::default();
-    let first = store
-        .apply_refresh(src, &fetch, "A", None, &[entry("k1", "Old title", "body")])
-        .unwrap();
+    let first = store.apply_refresh(src, &fetch, "A", None, &[entry("k1", "Old title", "body")]).unwrap();
     assert_eq!((first.new, first.updated), (1, 0));
     let id = store.list_entries(&all(10)).unwrap()[0].id;
     store.set_read(id, true).unwrap();
     store.set_bookmarked(id, true).unwrap();
 
-    let again = store
-        .apply_refresh(src, &fetch, "A", None, &[entry("k1", "Old title", "body")])
-        .unwrap();
+    let again = store.apply_refresh(src, &fetch, "A", None, &[entry("k1", "Old title", "body")]).unwrap();
     assert!(again.unchanged);
-    let edited = store
-        .apply_refresh(src, &fetch, "A", None, &[entry("k1", "New title", "body")])
-        .unwrap();
+    let edited = store.apply_refresh(src, &fetch, "A", None, &[entry("k1", "New title", "body")]).unwrap();
     assert_eq!((edited.new, edited.updated), (0, 1));
 
     let listed = store.list_entries(&all(10)).unwrap();
@@ -135,12 +105,7 @@ fn a_bookmark_survives_removing_its_source() {
             &[entry("k1", "Kept", "x"), entry("k2", "Gone", "y")],
         )
         .unwrap();
-    let kept = store
-        .list_entries(&all(10))
-        .unwrap()
-        .into_iter()
-        .find(|e| e.title == "Kept")
-        .unwrap();
+    let kept = store.list_entries(&all(10)).unwrap().into_iter().find(|e| e.title == "Kept").unwrap();
     store.set_bookmarked(kept.id, true).unwrap();
 
     store.remove_source(src).unwrap();
@@ -151,12 +116,7 @@ fn a_bookmark_survives_removing_its_source() {
     assert_eq!(left[0].source_id, None);
     assert_eq!(left[0].source_title, "Watchdog (removed)");
     assert_eq!(store.get_entry(kept.id).unwrap().content_html, "<p>x</p>");
-    let hits = store
-        .list_entries(&EntryFilter {
-            search: Some("y".into()),
-            ..all(10)
-        })
-        .unwrap();
+    let hits = store.list_entries(&EntryFilter { search: Some("y".into()), ..all(10) }).unwrap();
     assert!(hits.is_empty());
 }
 
@@ -170,20 +130,10 @@ fn searches_cyrillic_persian_and_prefixes() {
         entry("kk", "Сот шешімі", "Алматыда журналист ұсталды"),
         entry("en", "Café owner released", "The court released him"),
     ];
-    store
-        .apply_refresh(src, &FetchRecord::default(), "A", None, &entries)
-        .unwrap();
+    store.apply_refresh(src, &FetchRecord::default(), "A", None, &entries).unwrap();
     let search = |q: &str| -> Vec<String> {
-        let filter = EntryFilter {
-            search: Some(q.into()),
-            ..all(10)
-        };
-        store
-            .list_entries(&filter)
-            .unwrap()
-            .into_iter()
-            .map(|e| e.title)
-            .collect()
+        let filter = EntryFilter { search: Some(q.into()), ..all(10) };
+        store.list_entries(&filter).unwrap().into_iter().map(|e| e.title).collect()
     };
     assert_eq!(search("москве"), ["Суд над журналистом"]);
     assert_eq!(search("тегеран"), Vec::<String>::new());
@@ -201,20 +151,11 @@ fn searches_cyrillic_persian_and_prefixes() {
 fn pages_with_a_keyset_cursor() {
     let (_dir, mut store) = open();
     let src = source(&mut store, "https://a.example/feed");
-    let entries: Vec<CleanEntry> = (0..5)
-        .map(|i| entry(&format!("k{i}"), &format!("T{i}"), "x"))
-        .collect();
-    store
-        .apply_refresh(src, &FetchRecord::default(), "A", None, &entries)
-        .unwrap();
+    let entries: Vec<CleanEntry> = (0..5).map(|i| entry(&format!("k{i}"), &format!("T{i}"), "x")).collect();
+    store.apply_refresh(src, &FetchRecord::default(), "A", None, &entries).unwrap();
     let first = store.list_entries(&all(2)).unwrap();
     let cursor = store.cursor_after(first[1].id).unwrap();
-    let second = store
-        .list_entries(&EntryFilter {
-            before: Some(cursor),
-            ..all(10)
-        })
-        .unwrap();
+    let second = store.list_entries(&EntryFilter { before: Some(cursor), ..all(10) }).unwrap();
     assert_eq!(first.len() + second.len(), 5);
     let mut ids: Vec<i64> = first.iter().chain(&second).map(|e| e.id).collect();
     ids.dedup();
@@ -224,9 +165,6 @@ fn pages_with_a_keyset_cursor() {
 #[test]
 fn unknown_entry_ids_are_a_clear_error() {
     let (_dir, mut store) = open();
-    assert_eq!(
-        store.set_read(404, true).unwrap_err().to_string(),
-        "no entry with id 404"
-    );
+    assert_eq!(store.set_read(404, true).unwrap_err().to_string(), "no entry with id 404");
     assert_eq!(store.get_entry(404).unwrap_err().code(), "not_found");
 }

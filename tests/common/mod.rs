@@ -1,0 +1,240 @@
+//! Shared test parts: a real HTTP server on 127.0.0.1 serving fixture files, and a temporary data
+//! directory. The server counts responses by status and the most requests it had in flight at once.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+/// One resource the server answers for.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub content_type: String,
+    /// Sent as ETag and Last-Modified, and honoured in conditional requests.
+    pub validators: bool,
+    pub location: Option<String>,
+    pub gzip: bool,
+    pub delay: Duration,
+}
+
+impl Route {
+    pub fn feed(body: impl Into<Vec<u8>>, content_type: &str) -> Route {
+        Route {
+            status: 200,
+            body: body.into(),
+            content_type: content_type.into(),
+            validators: true,
+            location: None,
+            gzip: false,
+            delay: Duration::ZERO,
+        }
+    }
+
+    pub fn fixture(name: &str) -> Route {
+        let content_type = match name.rsplit('.').next() {
+            Some("json") => "application/feed+json",
+            Some("html") => "text/html; charset=utf-8",
+            _ => "application/xml",
+        };
+        Route::feed(read_fixture(name), content_type)
+    }
+
+    pub fn status(status: u16) -> Route {
+        Route { status, ..Route::feed(format!("status {status}"), "text/plain") }
+    }
+
+    pub fn redirect(status: u16, location: &str) -> Route {
+        Route { location: Some(location.into()), ..Route::status(status) }
+    }
+
+    pub fn without_validators(self) -> Route {
+        Route { validators: false, ..self }
+    }
+
+    pub fn gzipped(self) -> Route {
+        Route { gzip: true, ..self }
+    }
+
+    pub fn delayed(self, delay: Duration) -> Route {
+        Route { delay, ..self }
+    }
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn read_fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixtures_dir().join(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+#[derive(Default)]
+struct State {
+    routes: HashMap<String, Route>,
+    by_status: HashMap<u16, usize>,
+    by_path: HashMap<String, usize>,
+}
+
+/// An HTTP/1.1 server on 127.0.0.1 with a port of its own. Stops when dropped.
+pub struct Server {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+    in_flight: Arc<AtomicUsize>,
+    max_in_flight: Arc<AtomicUsize>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = Server {
+            addr,
+            state: Arc::default(),
+            stop: Arc::default(),
+            in_flight: Arc::default(),
+            max_in_flight: Arc::default(),
+        };
+        let (state, stop) = (server.state.clone(), server.stop.clone());
+        let (in_flight, max_in_flight) = (server.in_flight.clone(), server.max_in_flight.clone());
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let (state, in_flight, max_in_flight) = (state.clone(), in_flight.clone(), max_in_flight.clone());
+                thread::spawn(move || {
+                    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                    max_in_flight.fetch_max(now, Ordering::SeqCst);
+                    let _ = serve(stream, &state);
+                    in_flight.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Serves `route` at `path` from now on (replacing what was there: an edited feed).
+    pub fn route(&self, path: &str, route: Route) -> &Self {
+        self.state.lock().unwrap().routes.insert(path.into(), route);
+        self
+    }
+
+    pub fn count(&self, status: u16) -> usize {
+        self.state.lock().unwrap().by_status.get(&status).copied().unwrap_or(0)
+    }
+
+    pub fn hits(&self, path: &str) -> usize {
+        self.state.lock().unwrap().by_path.get(path).copied().unwrap_or(0)
+    }
+
+    pub fn reset_counts(&self) {
+        let mut state = self.state.lock().unwrap();
+        state.by_status.clear();
+        state.by_path.clear();
+        self.max_in_flight.store(0, Ordering::SeqCst);
+    }
+
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+fn serve(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let mut headers = HashMap::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
+        }
+    }
+    let route = state.lock().unwrap().routes.get(&path).cloned().unwrap_or_else(|| Route::status(404));
+    thread::sleep(route.delay);
+    let fp = fingerprint(&route.body);
+    let etag = format!("\"{fp:x}\"");
+    // A Last-Modified that changes with the body, like a real server's.
+    let last_modified = httpdate(1_767_225_600 + (fp % 10_000_000) as i64);
+    // As in RFC 9110: If-None-Match, when sent, decides alone.
+    let not_modified = route.validators
+        && route.status == 200
+        && match (headers.get("if-none-match"), headers.get("if-modified-since")) {
+            (Some(tag), _) => *tag == etag,
+            (None, Some(since)) => *since == last_modified,
+            (None, None) => false,
+        };
+    let status = if not_modified { 304 } else { route.status };
+    {
+        let mut state = state.lock().unwrap();
+        *state.by_status.entry(status).or_default() += 1;
+        *state.by_path.entry(path.clone()).or_default() += 1;
+    }
+    let mut head = format!("HTTP/1.1 {status} X\r\nConnection: close\r\n");
+    if route.validators && route.status == 200 {
+        head.push_str(&format!("ETag: {etag}\r\nLast-Modified: {last_modified}\r\n"));
+    }
+    if let Some(location) = &route.location {
+        head.push_str(&format!("Location: {location}\r\n"));
+    }
+    let body = if not_modified {
+        Vec::new()
+    } else if route.gzip {
+        head.push_str("Content-Encoding: gzip\r\n");
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&route.body)?;
+        encoder.finish()?
+    } else {
+        route.body.clone()
+    };
+    if !not_modified {
+        head.push_str(&format!("Content-Type: {}\r\n", route.content_type));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(&body)?;
+    stream.flush()?;
+    // Let the client read everything before the socket closes.
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = reader.read(&mut [0; 1]);
+    Ok(())
+}
+
+fn httpdate(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0).unwrap().format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+fn fingerprint(bytes: &[u8]) -> u64 {
+    // FNV-1a: stable across runs, unlike the std hasher.
+    bytes.iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+}
+
+/// A data directory that disappears with the test.
+pub fn data_dir() -> tempfile::TempDir {
+    tempfile::TempDir::new().unwrap()
+}

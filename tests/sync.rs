@@ -1,0 +1,434 @@
+//! The real sync, from a real HTTP server on 127.0.0.1 serving fixture feeds into a real SQLite file.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{Route, Server};
+use offprint::fetch::{FetchConfig, Fetcher};
+use offprint::model::{EntryDetail, EntryFilter, EntrySummary, SyncReport};
+use offprint::store::Store;
+use offprint::sync::{self, SharedStore, SyncOptions};
+
+struct Reader {
+    _dir: tempfile::TempDir,
+    store: SharedStore,
+    fetcher: Fetcher,
+}
+
+impl Reader {
+    fn new() -> Reader {
+        Reader::with_config(FetchConfig::default())
+    }
+
+    fn with_config(config: FetchConfig) -> Reader {
+        let dir = common::data_dir();
+        let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
+        Reader { _dir: dir, store, fetcher: Fetcher::new(config).unwrap() }
+    }
+
+    async fn add(&self, url: &str) -> offprint::error::Result<i64> {
+        sync::subscribe(&self.store, &self.fetcher, url, None).await.map(|(source, _)| source.id)
+    }
+
+    async fn sync(&self) -> SyncReport {
+        sync::sync_all(&self.store, &self.fetcher, &SyncOptions::default(), |_| {}).await.unwrap()
+    }
+
+    fn list(&self) -> Vec<EntrySummary> {
+        self.store.lock().unwrap().list_entries(&EntryFilter { limit: 1000, ..Default::default() }).unwrap()
+    }
+
+    fn entry(&self, title: &str) -> EntryDetail {
+        let id = self.list().into_iter().find(|e| e.title == title).unwrap_or_else(|| panic!("no entry {title:?}")).id;
+        self.store.lock().unwrap().get_entry(id).unwrap()
+    }
+
+    /// Everything stored about entries, to prove a round wrote none of it.
+    fn entries_digest(&self) -> String {
+        let store = self.store.lock().unwrap();
+        let list = store.list_entries(&EntryFilter { limit: 100_000, ..Default::default() }).unwrap();
+        let mut digest = format!("{list:?}");
+        for e in &list {
+            digest.push_str(&store.get_entry(e.id).unwrap().content_html);
+        }
+        digest
+    }
+}
+
+async fn add_fixture(reader: &Reader, server: &Server, name: &str) -> i64 {
+    let path = format!("/{name}");
+    server.route(&path, Route::fixture(name));
+    reader.add(&server.url(&path)).await.unwrap_or_else(|e| panic!("adding {name}: {e}"))
+}
+
+#[tokio::test]
+async fn reads_every_feed_format() {
+    let server = Server::start();
+    let reader = Reader::new();
+    // (fixture, feed title, an entry title, its published time)
+    let cases = [
+        ("rss091.xml", "Old Wire", "Café owner fined for hosting a reading", None),
+        ("rss092.xml", "Radio Notes", "Episode 12: the appeal", None),
+        ("rss10_rdf.xml", "RDF Dispatch", "Observers barred from hearing", Some("2026-01-07T07:00:00Z")),
+        (
+            "rss2_content_encoded.xml",
+            "Courtwatch & Press Freedom",
+            "Editor summoned over a satirical column",
+            Some("2026-01-08T06:30:00Z"),
+        ),
+        ("atom03.xml", "Legacy Atom", "Blogger released on bail", Some("2026-01-05T09:00:00Z")),
+        ("atom10_xml_base.xml", "Atom Watch", "Lawyer & client meet after six months", Some("2026-01-09T10:00:00Z")),
+        ("jsonfeed10.json", "JSON Notes", "Translator detained at the border", Some("2026-01-08T16:00:00Z")),
+        ("jsonfeed11_kazakh.json", "Дала хабары", "Журналист сотта ақталды", Some("2026-01-09T00:00:00Z")),
+    ];
+    for (fixture, feed_title, entry_title, published) in cases {
+        let id = add_fixture(&reader, &server, fixture).await;
+        let source = reader.store.lock().unwrap().source_info(id).unwrap();
+        assert_eq!(source.title, feed_title, "{fixture}");
+        let entry = reader.entry(entry_title);
+        assert_eq!(entry.summary.source_id, Some(id), "{fixture}");
+        if let Some(published) = published {
+            assert_eq!(entry.summary.published, published, "{fixture}");
+        }
+        assert!(!entry.content_html.is_empty(), "{fixture}: empty body");
+    }
+}
+
+#[tokio::test]
+async fn titles_are_plain_text_with_entities_decoded_once() {
+    let server = Server::start();
+    let reader = Reader::new();
+    add_fixture(&reader, &server, "rss2_content_encoded.xml").await;
+    let titles: Vec<String> = reader.list().into_iter().map(|e| e.title).collect();
+    assert!(titles.contains(&"A&M students acquitted after a two-day trial".to_owned()), "{titles:?}");
+    assert!(titles.contains(&"Editor summoned over a satirical column".to_owned()), "{titles:?}");
+    let entry = reader.entry("A&M students acquitted after a two-day trial");
+    assert_eq!(entry.summary.author.as_deref(), Some("Anna Reporter"));
+    assert_eq!(entry.summary.summary, "Two students were acquitted on Friday.");
+}
+
+#[tokio::test]
+async fn resolves_relative_urls_against_xml_base_the_entry_link_and_the_feed() {
+    let server = Server::start();
+    let reader = Reader::new();
+    add_fixture(&reader, &server, "atom10_xml_base.xml").await;
+    let meeting = reader.entry("Lawyer & client meet after six months");
+    assert_eq!(meeting.summary.url.as_deref(), Some("https://atomwatch.example.org/blog/posts/meeting.html"));
+    assert!(
+        meeting.content_html.contains(r#"href="https://atomwatch.example.org/blog/docs/letter.html""#),
+        "{}",
+        meeting.content_html
+    );
+    assert!(
+        meeting.content_html.contains(r#"src="https://atomwatch.example.org/blog/posts/img/meeting.jpg""#),
+        "{}",
+        meeting.content_html
+    );
+    let note = reader.entry("Archive note");
+    assert_eq!(note.summary.url.as_deref(), Some("https://atomwatch.example.org/archive/2025/note.html"));
+    assert!(
+        note.content_html.contains(r#"href="https://atomwatch.example.org/archive/2025/photos/""#),
+        "{}",
+        note.content_html
+    );
+
+    add_fixture(&reader, &server, "rss2_content_encoded.xml").await;
+    let acquitted = reader.entry("A&M students acquitted after a two-day trial");
+    let base = server.url("/2026/01/acquitted.html");
+    assert_eq!(acquitted.summary.url.as_deref(), Some(base.as_str()));
+    assert!(
+        acquitted.content_html.contains(&format!(r#"src="{}""#, server.url("/images/court.jpg"))),
+        "{}",
+        acquitted.content_html
+    );
+    assert!(
+        acquitted.content_html.contains(&format!(r#"href="{}""#, server.url("/2026/verdict.pdf"))),
+        "{}",
+        acquitted.content_html
+    );
+}
+
+#[tokio::test]
+async fn reads_non_utf8_feeds_from_the_declaration_or_the_header() {
+    let server = Server::start();
+    let reader = Reader::new();
+    add_fixture(&reader, &server, "rss_windows1251.xml").await;
+    let ru = reader.entry("Суд над журналистом отложен");
+    assert_eq!(ru.summary.summary, "Заседание перенесли на февраль.");
+    assert_eq!(ru.lang.as_deref(), Some("ru"));
+
+    let body = common::read_fixture("rss_iso8859_2_header_only.xml");
+    server.route("/pl", Route::feed(body, "application/rss+xml; charset=ISO-8859-2"));
+    reader.add(&server.url("/pl")).await.unwrap();
+    let pl = reader.entry("Dziennikarka z Łodzi uniewinniona");
+    assert_eq!(pl.summary.summary, "Sąd w Łodzi uniewinnił dziennikarkę.");
+}
+
+#[tokio::test]
+async fn marks_persian_entries_right_to_left() {
+    let server = Server::start();
+    let reader = Reader::new();
+    add_fixture(&reader, &server, "rss_persian_rtl.xml").await;
+    let fa = reader.entry("روزنامه‌نگار پس از سه ماه آزاد شد");
+    assert_eq!(fa.dir, "rtl");
+    assert_eq!(fa.lang.as_deref(), Some("fa"));
+    assert_eq!(fa.summary.published, "2026-01-09T08:30:00Z");
+    let en = {
+        add_fixture(&reader, &server, "rss091.xml").await;
+        reader.entry("Printing press seized")
+    };
+    assert_eq!(en.dir, "ltr");
+}
+
+#[tokio::test]
+async fn keeps_entries_that_share_a_guid_apart() {
+    let server = Server::start();
+    let reader = Reader::new();
+    add_fixture(&reader, &server, "rss_duplicate_guids.xml").await;
+    let mut titles: Vec<String> = reader.list().into_iter().map(|e| e.title).collect();
+    titles.sort();
+    assert_eq!(titles, ["First story", "Second story", "Third story"]);
+    server.route("/rss_duplicate_guids.xml", Route::fixture("rss_duplicate_guids.xml").without_validators());
+    reader.store.lock().unwrap().record_failure(1, "x", "force a refetch").unwrap();
+    let report = reader.sync().await;
+    assert_eq!((report.new, report.updated), (0, 0));
+    assert_eq!(reader.list().len(), 3);
+}
+
+#[tokio::test]
+async fn entries_without_guid_link_or_date_get_a_stable_identity_and_keep_their_place() {
+    let server = Server::start();
+    let reader = Reader::new();
+    server.route("/sparse", Route::fixture("rss_sparse_items.xml").without_validators());
+    reader.add(&server.url("/sparse")).await.unwrap();
+    let before = reader.list();
+    assert_eq!(before.len(), 3);
+    let dateless = before.iter().find(|e| e.title == "No guid, no link, no date").unwrap().clone();
+    assert!(before.iter().any(|e| e.title == "No title either: the summary stands in."), "{before:?}");
+
+    // Same feed again, one second later and with a new item on top: nothing is duplicated and the
+    // dateless entry keeps the time it was first seen.
+    std::thread::sleep(Duration::from_millis(1100));
+    let newer = "<item><title>Newer</title><link>https://sparse.example.com/newer</link></item><item>";
+    let body = String::from_utf8(common::read_fixture("rss_sparse_items.xml")).unwrap().replacen("<item>", newer, 1);
+    server.route("/sparse", Route::feed(body, "application/xml").without_validators());
+    let report = reader.sync().await;
+    assert_eq!((report.new, report.updated), (1, 0), "{report:?}");
+    let after = reader.list();
+    let again = after.iter().find(|e| e.title == "No guid, no link, no date").unwrap();
+    assert_eq!(again.id, dateless.id);
+    assert_eq!(again.published, dateless.published);
+}
+
+#[tokio::test]
+async fn parses_broken_dates_and_falls_back_to_first_seen() {
+    let server = Server::start();
+    let reader = Reader::new();
+    add_fixture(&reader, &server, "rss_broken_dates.xml").await;
+    for title in ["Wrong weekday", "Full names and a named zone", "ISO in RSS", "Space instead of T"] {
+        assert_eq!(reader.entry(title).summary.published, "2026-01-09T14:05:00Z", "{title}");
+    }
+    let nonsense = reader.entry("Nonsense");
+    assert!(nonsense.summary.published.as_str() > "2026-11-01", "{}", nonsense.summary.published);
+    assert_eq!(reader.list()[0].title, "Nonsense", "an undated entry is as new as when it was first seen");
+}
+
+#[tokio::test]
+async fn an_edited_entry_is_updated_in_place_and_keeps_its_state() {
+    let server = Server::start();
+    let reader = Reader::new();
+    server.route("/edits", Route::fixture("rss_edited_v1.xml"));
+    reader.add(&server.url("/edits")).await.unwrap();
+    let original = reader.entry("Trial date set");
+    {
+        let mut store = reader.store.lock().unwrap();
+        store.set_read(original.summary.id, true).unwrap();
+        store.set_bookmarked(original.summary.id, true).unwrap();
+    }
+    server.route("/edits", Route::fixture("rss_edited_v2.xml"));
+    let report = reader.sync().await;
+    assert_eq!((report.new, report.updated, report.unchanged), (0, 1, 0), "{report:?}");
+    let edited = reader.entry("Trial date moved");
+    assert_eq!(edited.summary.id, original.summary.id);
+    assert!(edited.summary.read && edited.summary.bookmarked);
+    assert!(edited.content_html.contains("9 February"), "{}", edited.content_html);
+    assert_eq!(reader.list().len(), 2);
+}
+
+#[tokio::test]
+async fn the_second_sync_of_unchanged_feeds_gets_304s_and_writes_no_entry() {
+    let server = Server::start();
+    let reader = Reader::new();
+    for name in ["rss2_content_encoded.xml", "atom10_xml_base.xml", "jsonfeed10.json"] {
+        add_fixture(&reader, &server, name).await;
+    }
+    let before = reader.entries_digest();
+    server.reset_counts();
+    let report = reader.sync().await;
+    assert_eq!(report.unchanged, 3, "{report:?}");
+    assert_eq!((report.new, report.updated, report.failed), (0, 0, 0));
+    assert_eq!(server.count(304), 3);
+    assert_eq!(server.count(200), 0);
+    assert_eq!(reader.entries_digest(), before);
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_validators_but_sends_the_same_bytes_counts_as_unchanged() {
+    let server = Server::start();
+    let reader = Reader::new();
+    server.route("/plain", Route::fixture("rss2_content_encoded.xml").without_validators());
+    reader.add(&server.url("/plain")).await.unwrap();
+    let before = reader.entries_digest();
+    let report = reader.sync().await;
+    assert_eq!(report.unchanged, 1, "{report:?}");
+    assert_eq!(server.count(200), 2);
+    assert_eq!(reader.entries_digest(), before);
+}
+
+#[tokio::test]
+async fn a_failing_source_never_stops_the_others_and_keeps_its_entries() {
+    let server = Server::start();
+    let reader = Reader::new();
+    let good = add_fixture(&reader, &server, "rss2_content_encoded.xml").await;
+    let bad = add_fixture(&reader, &server, "atom10_xml_base.xml").await;
+    let cached = reader.list().len();
+    server.route("/rss2_content_encoded.xml", Route::fixture("rss_edited_v1.xml"));
+    let cases = [
+        (Route::status(503), "http_503"),
+        (Route::status(404), "http_404"),
+        (Route::fixture("not_a_feed.html"), "not_a_feed"),
+        (Route::feed("", "application/xml"), "not_a_feed"),
+        (Route::fixture("truncated.xml"), "parse"),
+    ];
+    for (route, code) in cases {
+        server.route("/atom10_xml_base.xml", route);
+        let report = reader.sync().await;
+        assert_eq!(report.failed, 1, "{code}: {report:?}");
+        assert_eq!(report.errors[0].source_id, bad);
+        assert_eq!(report.errors[0].code, code);
+        let sources = reader.store.lock().unwrap().list_sources().unwrap();
+        let failing = sources.iter().find(|s| s.id == bad).unwrap();
+        assert_eq!(failing.last_error.as_ref().map(|e| e.code.as_str()), Some(code));
+        assert!(sources.iter().find(|s| s.id == good).unwrap().last_error.is_none());
+    }
+    // The good source went on syncing (it gained the edits feed's two entries); the bad one lost nothing.
+    assert_eq!(reader.list().len(), cached + 2);
+}
+
+#[tokio::test]
+async fn a_connection_refused_is_classified() {
+    let reader = Reader::new();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let err = reader.add(&format!("http://{closed}/feed.xml")).await.unwrap_err();
+    assert_eq!(err.code(), "connect", "{err}");
+}
+
+#[tokio::test]
+async fn a_permanent_redirect_moves_the_source_and_a_temporary_one_does_not() {
+    let server = Server::start();
+    let reader = Reader::new();
+    server.route("/old", Route::redirect(301, "/new")).route("/new", Route::fixture("rss091.xml"));
+    server.route("/temp", Route::redirect(302, "/target")).route("/target", Route::fixture("rss092.xml"));
+    let moved = reader.add(&server.url("/old")).await.unwrap();
+    let temp = reader.add(&server.url("/temp")).await.unwrap();
+    let url_of = |id| reader.store.lock().unwrap().source_info(id).unwrap().url;
+    assert_eq!(url_of(moved), server.url("/new"));
+    assert_eq!(url_of(temp), server.url("/temp"));
+
+    // A source that moves later is followed on sync too.
+    server.route("/new", Route::redirect(308, "/newer")).route("/newer", Route::fixture("rss091.xml"));
+    let report = reader.sync().await;
+    assert_eq!(report.failed, 0, "{report:?}");
+    assert_eq!(url_of(moved), server.url("/newer"));
+}
+
+#[tokio::test]
+async fn redirect_loops_and_non_http_targets_are_refused() {
+    let server = Server::start();
+    let reader = Reader::new();
+    server.route("/a", Route::redirect(302, "/b")).route("/b", Route::redirect(302, "/a"));
+    assert_eq!(reader.add(&server.url("/a")).await.unwrap_err().code(), "redirect_loop");
+    for i in 0..12 {
+        server.route(&format!("/hop{i}"), Route::redirect(302, &format!("/hop{}", i + 1)));
+    }
+    server.route("/hop12", Route::fixture("rss091.xml"));
+    assert_eq!(reader.add(&server.url("/hop0")).await.unwrap_err().code(), "redirect_loop");
+    server.route("/file", Route::redirect(302, "file:///etc/passwd"));
+    assert_eq!(reader.add(&server.url("/file")).await.unwrap_err().code(), "unsupported_url");
+    assert!(reader.store.lock().unwrap().list_sources().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn caps_the_body_also_after_decompression() {
+    let server = Server::start();
+    let reader = Reader::with_config(FetchConfig { max_body: 64 * 1024, ..FetchConfig::default() });
+    let mut big = String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Big</title>");
+    while big.len() < 1024 * 1024 {
+        big.push_str("<item><title>padding padding padding</title><description>aaaaaaaaaaaaaaaaaaaaaaaaaaaa</description></item>");
+    }
+    big.push_str("</channel></rss>");
+    server.route("/plain", Route::feed(big.clone(), "application/xml"));
+    server.route("/gzip", Route::feed(big, "application/xml").gzipped());
+    assert_eq!(reader.add(&server.url("/plain")).await.unwrap_err().code(), "too_large");
+    assert_eq!(reader.add(&server.url("/gzip")).await.unwrap_err().code(), "too_large");
+    // A gzipped feed under the cap reads fine.
+    server.route("/small", Route::fixture("rss091.xml").gzipped());
+    reader.add(&server.url("/small")).await.unwrap();
+}
+
+#[tokio::test]
+async fn hostile_bodies_are_stored_without_any_way_to_run_code() {
+    let server = Server::start();
+    let reader = Reader::new();
+    let id = add_fixture(&reader, &server, "rss_hostile.xml").await;
+    let source = reader.store.lock().unwrap().source_info(id).unwrap();
+    assert_eq!(source.title, "Hostile Blog");
+    let entry = reader.entry("Innocent title");
+    assert_eq!(entry.summary.url, None, "a javascript: link is not a link");
+    let html = entry.content_html.to_ascii_lowercase();
+    for bad in [
+        "<script",
+        "javascript:",
+        "onclick",
+        "onerror",
+        "<iframe",
+        "<object",
+        "<svg",
+        "<form",
+        "<input",
+        "<style",
+        "style=",
+        "<base",
+        "<meta",
+        "data:text",
+        "pixel.gif",
+    ] {
+        assert!(!html.contains(bad), "{bad} in {html}");
+    }
+    assert!(html.contains("hello"), "{html}");
+    assert!(html.contains(r#"<a href="https://video.example.com/embed/7""#), "{html}");
+}
+
+#[tokio::test]
+async fn never_opens_more_than_two_connections_to_one_host() {
+    let server = Server::start();
+    let reader = Reader::new();
+    for i in 0..6 {
+        server.route(&format!("/f{i}"), Route::fixture("rss091.xml").without_validators());
+        let body =
+            String::from_utf8(common::read_fixture("rss091.xml")).unwrap().replace("Old Wire", &format!("Wire {i}"));
+        server.route(&format!("/f{i}"), Route::feed(body, "application/xml"));
+        reader.add(&server.url(&format!("/f{i}"))).await.unwrap();
+    }
+    for i in 0..6 {
+        server.route(&format!("/f{i}"), Route::fixture("rss092.xml").delayed(Duration::from_millis(150)));
+    }
+    server.reset_counts();
+    let report = reader.sync().await;
+    assert_eq!((report.sources, report.failed), (6, 0), "{report:?}");
+    assert_eq!(server.count(200), 6);
+    assert!(server.max_in_flight() <= 2, "{} requests at once", server.max_in_flight());
+    assert!(server.max_in_flight() >= 1);
+}
