@@ -432,3 +432,49 @@ async fn never_opens_more_than_two_connections_to_one_host() {
     assert!(server.max_in_flight() <= 2, "{} requests at once", server.max_in_flight());
     assert!(server.max_in_flight() >= 1);
 }
+
+#[tokio::test]
+async fn never_fetches_more_sources_at_once_than_the_concurrency_allows() {
+    let first = Server::start();
+    let servers: Vec<Server> = (0..6).map(|_| first.start_sharing_counts()).collect();
+    let reader = Reader::new();
+    for (i, server) in servers.iter().enumerate() {
+        let body =
+            String::from_utf8(common::read_fixture("rss091.xml")).unwrap().replace("Old Wire", &format!("Wire {i}"));
+        server.route("/feed", Route::feed(body, "application/xml"));
+        reader.add(&server.url("/feed")).await.unwrap();
+    }
+    for server in &servers {
+        server.route("/feed", Route::fixture("rss092.xml").delayed(Duration::from_millis(150)));
+    }
+    first.reset_counts();
+    let options = SyncOptions { concurrency: 3, per_host: 2 };
+    let report = sync::sync_all(&reader.store, &reader.fetcher, &options, |_| {}).await.unwrap();
+    assert_eq!((report.sources, report.new, report.failed), (6, 6, 0), "{report:?}");
+    assert!(first.max_in_flight() <= 3, "{} requests at once", first.max_in_flight());
+}
+
+#[tokio::test]
+async fn a_server_that_does_not_answer_in_time_is_a_timeout() {
+    let server = Server::start();
+    let reader = Reader::with_config(FetchConfig { timeout: Duration::from_millis(300), ..FetchConfig::default() });
+    server.route("/slow", Route::fixture("rss091.xml").delayed(Duration::from_secs(2)));
+    let err = reader.add(&server.url("/slow")).await.unwrap_err();
+    assert_eq!(err.code(), "timeout", "{err}");
+}
+
+#[tokio::test]
+async fn an_unknown_host_is_a_dns_error() {
+    let reader = Reader::new();
+    let err = reader.add("http://no-such-host.invalid/feed.xml").await.unwrap_err();
+    assert_eq!(err.code(), "dns", "{err}");
+}
+
+#[tokio::test]
+async fn a_server_that_cannot_speak_tls_is_a_tls_error() {
+    let server = Server::start();
+    server.route("/feed", Route::fixture("rss091.xml"));
+    let reader = Reader::new();
+    let err = reader.add(&server.url("/feed").replace("http://", "https://")).await.unwrap_err();
+    assert_eq!(err.code(), "tls", "{err}");
+}

@@ -93,15 +93,19 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_counting(Arc::default(), Arc::default())
+    }
+
+    /// Another server (its own port, so another host to a client) whose in-flight counters are
+    /// shared with this one: for limits across hosts.
+    pub fn start_sharing_counts(&self) -> Server {
+        Server::start_counting(self.in_flight.clone(), self.max_in_flight.clone())
+    }
+
+    fn start_counting(in_flight: Arc<AtomicUsize>, max_in_flight: Arc<AtomicUsize>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let server = Server {
-            addr,
-            state: Arc::default(),
-            stop: Arc::default(),
-            in_flight: Arc::default(),
-            max_in_flight: Arc::default(),
-        };
+        let server = Server { addr, state: Arc::default(), stop: Arc::default(), in_flight, max_in_flight };
         let (state, stop) = (server.state.clone(), server.stop.clone());
         let (in_flight, max_in_flight) = (server.in_flight.clone(), server.max_in_flight.clone());
         thread::spawn(move || {
