@@ -7,11 +7,15 @@
 use std::cell::RefCell;
 
 use lol_html::html_content::TextType;
-use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str};
+use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str, text};
 
 /// Elements that start a new line of text.
 const BLOCKS: &str = "p, div, br, li, tr, h1, h2, h3, h4, h5, h6, blockquote, pre, figure, figcaption, \
                       section, article, header, footer, aside, table, ul, ol, dl, dt, dd, hr";
+
+/// Elements whose contents a reader never sees as text, even when the parser calls them character data
+/// (a `<script>` inside `<svg>` is).
+const HIDDEN: &str = "script, style, svg, math, template, noscript, iframe, object, textarea, select, title, head";
 
 /// The text a reader sees in `html`, entities decoded, whitespace collapsed to single spaces.
 pub fn html_to_text(html: &str) -> String {
@@ -22,18 +26,25 @@ pub fn html_to_text(html: &str) -> String {
     let rewritten = rewrite_str(
         html,
         RewriteStrSettings::new()
+            // Markup this broken still has text worth keeping; never give up on it.
+            .with_strict(false)
             .append_element_content_handler(element!(BLOCKS, |_el| {
                 raw.borrow_mut().push('\n');
                 Ok(())
             }))
+            .append_element_content_handler(text!(HIDDEN, |chunk| {
+                chunk.remove();
+                Ok(())
+            }))
             .append_document_content_handler(doc_text!(|chunk| {
-                if chunk.text_type() == TextType::Data {
+                if chunk.text_type() == TextType::Data && !chunk.removed() {
                     raw.borrow_mut().push_str(chunk.as_str());
                 }
                 Ok(())
             })),
     );
-    // lol_html fails only on memory limits we do not set; should it ever, markup is still never text.
+    // Not strict, lol_html fails only on memory limits we do not set; should it ever, markup is still
+    // never text.
     let text = match rewritten {
         Ok(_) => raw.into_inner(),
         Err(_) => strip_tags(html),
@@ -104,6 +115,10 @@ mod tests {
     fn never_turns_script_or_style_into_text() {
         let text = html_to_text("<p>Safe</p><script>alert(1)</script><style>p{}</style>");
         assert_eq!(text, "Safe");
+        let text = html_to_text("<p>Safe</p><svg><script>alert(1)</script></svg><math><style>x</style></math>");
+        assert_eq!(text, "Safe");
+        let text = html_to_text("<select><option>x</select><frameset><p>Still read</p>");
+        assert_eq!(text, "Still read");
     }
 
     #[test]
