@@ -121,13 +121,21 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
     let meta = &entry.meta;
     let published = meta.published_at.map(|t| t.timestamp());
     let updated = meta.updated_at.map(|t| t.timestamp());
-    let existing: Option<(i64, String, i64)> = tx
-        .prepare_cached("SELECT id, fingerprint, first_seen_at FROM entries WHERE source_id = ?1 AND entry_key = ?2")?
-        .query_row(params![source_id, meta.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    let existing: Option<(i64, String, i64, i64)> = tx
+        .prepare_cached(
+            "SELECT e.id, e.fingerprint, e.first_seen_at, coalesce(c.sanitizer_version, 0)
+               FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id
+              WHERE e.source_id = ?1 AND e.entry_key = ?2",
+        )?
+        .query_row(params![source_id, meta.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
     let (id, result) = match existing {
-        Some((_, fingerprint, _)) if fingerprint == meta.fingerprint => return Ok(Upsert::Same),
-        Some((id, _, first_seen)) => {
+        Some((_, fingerprint, _, version)) if fingerprint == meta.fingerprint && version >= SANITIZER_VERSION => {
+            return Ok(Upsert::Same);
+        }
+        // Same story, cleaned by an older policy: rewrite the body, but it is not news to the reader.
+        Some((id, fingerprint, _, _)) if fingerprint == meta.fingerprint => (id, Upsert::Same),
+        Some((id, _, first_seen, _)) => {
             // An edited story keeps its place unless the feed gave it a date.
             let sort_at = published.or(updated).unwrap_or(first_seen);
             tx.prepare_cached(

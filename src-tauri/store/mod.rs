@@ -11,15 +11,16 @@ mod sources;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
+use crate::sanitize::SANITIZER_VERSION;
 
 pub use entries::FetchRecord;
 pub use sources::{NewSource, SourceTarget};
 
 /// The migrations, in order; the schema version is the number applied. Never edit a shipped one.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql"), include_str!("migrations/0002_meta.sql")];
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE: &str = "offprint.sqlite3";
@@ -53,7 +54,33 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn, version)?;
-        Ok(Store { conn, path: path.to_owned() })
+        let store = Store { conn, path: path.to_owned() };
+        store.plan_resanitize()?;
+        Ok(store)
+    }
+
+    /// After the sanitizer policy changed, forgets every source's validators and body hash so the next
+    /// sync reads each feed again and cleans its entries with the new policy (the upsert rewrites a body
+    /// whose `sanitizer_version` is old even when the feed did not change it).
+    fn plan_resanitize(&self) -> Result<()> {
+        let stored: Option<i64> = self
+            .conn
+            .query_row("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sanitizer_version'", [], |r| r.get(0))
+            .optional()?;
+        if stored.is_some_and(|v| v >= SANITIZER_VERSION) {
+            return Ok(());
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        if stored.is_some() {
+            tx.execute("UPDATE sources SET etag = NULL, last_modified = NULL, body_hash = NULL", [])?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('sanitizer_version', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [SANITIZER_VERSION.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Where the database file lives.

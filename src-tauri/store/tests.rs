@@ -168,3 +168,30 @@ fn unknown_entry_ids_are_a_clear_error() {
     assert_eq!(store.set_read(404, true).unwrap_err().to_string(), "no entry with id 404");
     assert_eq!(store.get_entry(404).unwrap_err().code(), "not_found");
 }
+
+#[test]
+fn a_new_sanitizer_policy_cleans_stored_bodies_again_on_the_next_refresh() {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let src = source(&mut store, "https://a.example/feed");
+    let fetch = FetchRecord { etag: Some("\"v1\"".into()), body_hash: Some("h".into()), ..Default::default() };
+    store.apply_refresh(src, &fetch, "A", None, &[entry("k1", "Story", "old body")]).unwrap();
+    // Pretend the bodies were cleaned by an older policy.
+    store.conn.execute_batch("UPDATE entry_contents SET sanitizer_version = 1, content_html = 'stale';").unwrap();
+    store.conn.execute("UPDATE meta SET value = '1' WHERE key = 'sanitizer_version'", []).unwrap();
+    drop(store);
+
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let target = store.sync_target(src).unwrap();
+    assert_eq!((target.etag, target.body_hash), (None, None), "the next sync must read the feed again");
+    let outcome =
+        store.apply_refresh(src, &FetchRecord::default(), "A", None, &[entry("k1", "Story", "old body")]).unwrap();
+    assert!(outcome.unchanged, "{outcome:?}");
+    let id = store.list_entries(&all(1)).unwrap()[0].id;
+    assert_eq!(store.get_entry(id).unwrap().content_html, "<p>old body</p>");
+    let version: i64 = store
+        .conn
+        .query_row("SELECT sanitizer_version FROM entry_contents WHERE entry_id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, crate::sanitize::SANITIZER_VERSION);
+}
