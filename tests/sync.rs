@@ -478,3 +478,14 @@ async fn a_server_that_cannot_speak_tls_is_a_tls_error() {
     let err = reader.add(&server.url("/feed").replace("http://", "https://")).await.unwrap_err();
     assert_eq!(err.code(), "tls", "{err}");
 }
+
+#[tokio::test]
+async fn every_request_names_the_app_in_its_user_agent() {
+    let server = Server::start();
+    let reader = Reader::new();
+    add_fixture(&reader, &server, "rss091.xml").await;
+    reader.sync().await;
+    let agents = server.user_agents();
+    assert_eq!(agents.len(), 2);
+    assert!(agents.iter().all(|a| a.starts_with("Offprint/")), "{agents:?}");
+}

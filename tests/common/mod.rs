@@ -80,6 +80,7 @@ struct State {
     routes: HashMap<String, Route>,
     by_status: HashMap<u16, usize>,
     by_path: HashMap<String, usize>,
+    user_agents: Vec<String>,
 }
 
 /// An HTTP/1.1 server on 127.0.0.1 with a port of its own. Stops when dropped.
@@ -151,6 +152,11 @@ impl Server {
         self.max_in_flight.store(0, Ordering::SeqCst);
     }
 
+    /// Every User-Agent header received, in order.
+    pub fn user_agents(&self) -> Vec<String> {
+        self.state.lock().unwrap().user_agents.clone()
+    }
+
     pub fn max_in_flight(&self) -> usize {
         self.max_in_flight.load(Ordering::SeqCst)
     }
@@ -198,6 +204,7 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         let mut state = state.lock().unwrap();
         *state.by_status.entry(status).or_default() += 1;
         *state.by_path.entry(path.clone()).or_default() += 1;
+        state.user_agents.extend(headers.get("user-agent").cloned());
     }
     let mut head = format!("HTTP/1.1 {status} X\r\nConnection: close\r\n");
     if route.validators && route.status == 200 {
