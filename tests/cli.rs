@@ -669,13 +669,14 @@ fn list_search_treats_fts5_syntax_as_text() {
         "",
         "   ",
     ] {
-        // `--search=TEXT`, so that a leading `-` reaches the search and is not taken for an option.
-        let search = format!("--search={text}");
-        let args = ["list", "--json", &search];
-        let output = cli(d, &args);
-        assert!(output.status.success(), "--search {text:?} is an error: {}", describe(&args, &output));
-        let value = parse_one_document(&args, &output);
-        assert!(value.is_array(), "--search {text:?}: {value}");
+        // Both spellings: `--search=TEXT`, and `--search TEXT`, where a leading `-` must still be search text.
+        let joined = format!("--search={text}");
+        for args in [vec!["list", "--json", joined.as_str()], vec!["list", "--json", "--search", text]] {
+            let output = cli(d, &args);
+            assert!(output.status.success(), "--search {text:?} is an error: {}", describe(&args, &output));
+            let value = parse_one_document(&args, &output);
+            assert!(value.is_array(), "--search {text:?}: {value}");
+        }
     }
     // Punctuation around a word is text: the word is still found.
     assert_eq!(search(d, "\"students"), vec![AM_TITLE]);

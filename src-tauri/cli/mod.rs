@@ -77,7 +77,7 @@ enum Command {
         #[arg(long, value_name = "ID")]
         source: Option<i64>,
         /// Only entries containing all these words (the last may be the start of a word)
-        #[arg(long, value_name = "TEXT")]
+        #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
         search: Option<String>,
         /// At most this many entries
         #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
