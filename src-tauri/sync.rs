@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::fetch::{Fetched, Fetcher, Validators, parse_user_url};
+use crate::fetch::{Fetched, Fetcher, Response, Validators, parse_user_url};
 use crate::model::{CleanEntry, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport};
 use crate::parse::parse_feed;
 use crate::sanitize::sanitize_html;
@@ -68,12 +68,7 @@ pub async fn refresh_source(store: &SharedStore, fetcher: &Fetcher, source: &Sou
         }
         Fetched::Body(response) => response,
     };
-    let record = FetchRecord {
-        etag: response.validators.etag.clone(),
-        last_modified: response.validators.last_modified.clone(),
-        body_hash: Some(body_hash(&response.body)),
-        moved_to: response.moved_to.as_ref().map(Url::to_string),
-    };
+    let record = fetch_record(&response);
 
     // A server that ignores validators but sends the same bytes costs no parse either.
     if record.body_hash == source.body_hash {
@@ -171,12 +166,8 @@ pub async fn subscribe(
         }
     };
     let address = response.moved_to.clone().unwrap_or(url).to_string();
-    let record = FetchRecord {
-        etag: response.validators.etag.clone(),
-        last_modified: response.validators.last_modified.clone(),
-        body_hash: Some(body_hash(&response.body)),
-        moved_to: None,
-    };
+    // The source is stored at its final address, so it has not moved.
+    let record = FetchRecord { moved_to: None, ..fetch_record(&response) };
     let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url).await?;
     with_store(store, move |s| {
         let new = NewSource { url: address, site_url: feed.site_url.clone(), title: feed.title.clone(), folder };
@@ -226,6 +217,12 @@ async fn run_blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send
     tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("background work failed: {e}")))?
 }
 
-fn body_hash(body: &[u8]) -> String {
-    Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect()
+/// What a fetch that brought a body teaches about its source.
+fn fetch_record(response: &Response) -> FetchRecord {
+    FetchRecord {
+        etag: response.validators.etag.clone(),
+        last_modified: response.validators.last_modified.clone(),
+        body_hash: Some(Sha256::digest(&response.body).iter().map(|b| format!("{b:02x}")).collect()),
+        moved_to: response.moved_to.as_ref().map(Url::to_string),
+    }
 }

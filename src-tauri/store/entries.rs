@@ -121,52 +121,40 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
     let meta = &entry.meta;
     let published = meta.published_at.map(|t| t.timestamp());
     let updated = meta.updated_at.map(|t| t.timestamp());
-    let existing: Option<(i64, String, i64, i64)> = tx
+    let existing: Option<(String, i64)> = tx
         .prepare_cached(
-            "SELECT e.id, e.fingerprint, e.first_seen_at, coalesce(c.sanitizer_version, 0)
+            "SELECT e.fingerprint, coalesce(c.sanitizer_version, 0)
                FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id
               WHERE e.source_id = ?1 AND e.entry_key = ?2",
         )?
-        .query_row(params![source_id, meta.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_row(params![source_id, meta.key], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let (id, result) = match existing {
-        Some((_, fingerprint, _, version)) if fingerprint == meta.fingerprint && version >= SANITIZER_VERSION => {
+    let result = match existing {
+        Some((fingerprint, version)) if fingerprint == meta.fingerprint && version >= SANITIZER_VERSION => {
             return Ok(Upsert::Same);
         }
         // Same story, cleaned by an older policy: rewrite the body, but it is not news to the reader.
-        Some((id, fingerprint, _, _)) if fingerprint == meta.fingerprint => (id, Upsert::Same),
-        Some((id, _, first_seen, _)) => {
-            // An edited story keeps its place unless the feed gave it a date.
-            let sort_at = published.or(updated).unwrap_or(first_seen);
-            tx.prepare_cached(
-                "UPDATE entries SET guid = ?2, url = ?3, title = ?4, author = ?5, published_at = ?6,
-                        updated_at = ?7, sort_at = ?8, summary = ?9, lang = ?10, dir = ?11, fingerprint = ?12
-                  WHERE id = ?1",
-            )?
-            .execute(params![
-                id,
-                meta.guid,
-                meta.url,
-                meta.title,
-                meta.author,
-                published,
-                updated,
-                sort_at,
-                meta.summary,
-                meta.lang,
-                meta.dir,
-                meta.fingerprint
-            ])?;
-            (id, Upsert::Updated)
-        }
-        None => {
-            let sort_at = published.or(updated).unwrap_or(now);
-            tx.prepare_cached(
-                "INSERT INTO entries (source_id, entry_key, guid, url, title, author, published_at, updated_at,
-                                      first_seen_at, sort_at, summary, lang, dir, fingerprint)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            )?
-            .execute(params![
+        Some((fingerprint, _)) if fingerprint == meta.fingerprint => Upsert::Same,
+        Some(_) => Upsert::Updated,
+        None => Upsert::Inserted,
+    };
+    // One statement for new and edited stories. An edited story keeps the time it was first seen, and so
+    // its place in the list, unless the feed now gives it a date.
+    let id: i64 = tx
+        .prepare_cached(
+            "INSERT INTO entries (source_id, entry_key, guid, url, title, author, published_at, updated_at,
+                                  first_seen_at, sort_at, summary, lang, dir, fingerprint)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?7, ?8, ?9), ?10, ?11, ?12, ?13)
+             ON CONFLICT (source_id, entry_key) DO UPDATE SET
+                guid = excluded.guid, url = excluded.url, title = excluded.title, author = excluded.author,
+                published_at = excluded.published_at, updated_at = excluded.updated_at,
+                sort_at = coalesce(excluded.published_at, excluded.updated_at, entries.first_seen_at),
+                summary = excluded.summary, lang = excluded.lang, dir = excluded.dir,
+                fingerprint = excluded.fingerprint
+             RETURNING id",
+        )?
+        .query_row(
+            params![
                 source_id,
                 meta.key,
                 meta.guid,
@@ -176,15 +164,13 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
                 published,
                 updated,
                 now,
-                sort_at,
                 meta.summary,
                 meta.lang,
                 meta.dir,
                 meta.fingerprint
-            ])?;
-            (tx.last_insert_rowid(), Upsert::Inserted)
-        }
-    };
+            ],
+            |r| r.get(0),
+        )?;
     tx.prepare_cached(
         "INSERT INTO entry_contents (entry_id, content_html, plain_text, sanitizer_version) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (entry_id) DO UPDATE SET content_html = excluded.content_html,
