@@ -11,10 +11,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(
 
 ## Build and start Offprint on its cache (the platform's app-data directory, or $$OFFPRINT_DATA_DIR).
 run: deps
-	$(CARGO) build --bin offprint-cli
-	./target/debug/offprint-cli --help
+	$(CARGO) run --quiet --bin offprint-cli -- --help
 	@echo
-	./target/debug/offprint-cli sources
+	$(CARGO) run --quiet --bin offprint-cli -- sources
 
 ## The whole suite: formatting, lints, unit and integration tests.
 test: deps lint

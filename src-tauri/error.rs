@@ -40,6 +40,12 @@ pub enum Error {
     SchemaTooNew { path: String, found: i64, supported: i64 },
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("cannot open the cache {path}: {source}")]
+    DbOpen {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("{context}: {source}")]
@@ -70,7 +76,7 @@ impl Error {
             Error::InvalidArgument(_) => "invalid_argument".into(),
             Error::SchemaTooNew { .. } => "schema_too_new".into(),
             Error::Internal(_) => "internal".into(),
-            Error::Db(_) => "database".into(),
+            Error::Db(_) | Error::DbOpen { .. } => "database".into(),
             Error::Io { .. } => "io".into(),
         }
     }

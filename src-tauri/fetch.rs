@@ -183,7 +183,16 @@ pub fn parse_user_url(input: &str) -> Result<Url> {
             .map_err(|_| Error::InvalidArgument(format!("not a URL: {input}")))?,
         Err(e) => return Err(Error::InvalidArgument(format!("not a URL: {input} ({e})"))),
     };
-    check_scheme(parsed)
+    check_scheme(normalize(parsed))
+}
+
+/// The same feed however it was typed: no fragment (never sent to the server), no empty query.
+pub fn normalize(mut url: Url) -> Url {
+    url.set_fragment(None);
+    if url.query() == Some("") {
+        url.set_query(None);
+    }
+    url
 }
 
 fn redirect_target(from: &Url, headers: &HeaderMap) -> Result<Url> {
@@ -215,20 +224,20 @@ fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String
 /// Sorts a transport failure into the codes the reader sees.
 fn classify(url: &Url, error: &reqwest::Error) -> Error {
     let url_s = url.to_string();
-    let detail = error_chain(error);
     if error.is_timeout() {
         return Error::Timeout { url: url_s };
     }
-    let lower = detail.to_ascii_lowercase();
+    let lower = error_chain(error).to_ascii_lowercase();
+    // The innermost cause says what happened ("Connection refused"); the outer layers repeat the URL.
+    let detail = innermost_cause(error);
     if lower.contains("dns error")
         || lower.contains("failed to lookup address")
         || lower.contains("name or service not known")
     {
         Error::Dns { url: url_s, detail }
-    } else if lower.contains("certificate")
-        || lower.contains("tls")
-        || lower.contains("handshake")
-        || lower.contains("ssl")
+    } else if ["certificate", "tls", "handshake", "ssl", "corrupt message", "invalidcontenttype"]
+        .iter()
+        .any(|needle| lower.contains(needle))
     {
         Error::Tls { url: url_s, detail }
     } else if error.is_connect() {
@@ -236,6 +245,16 @@ fn classify(url: &Url, error: &reqwest::Error) -> Error {
     } else {
         Error::Network { url: url_s, detail }
     }
+}
+
+fn innermost_cause(error: &dyn std::error::Error) -> String {
+    let mut last = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        last = e.to_string();
+        source = e.source();
+    }
+    last
 }
 
 /// The error and its causes in one line, innermost last.
@@ -260,6 +279,9 @@ mod tests {
     fn accepts_only_http_and_https() {
         assert!(parse_user_url("https://example.org/feed.xml").is_ok());
         assert_eq!(parse_user_url("example.org/feed").unwrap().as_str(), "https://example.org/feed");
+        for same in ["https://example.org/feed#top", "https://example.org/feed?", "HTTPS://Example.org/feed#"] {
+            assert_eq!(parse_user_url(same).unwrap().as_str(), "https://example.org/feed", "{same}");
+        }
         for bad in ["file:///etc/passwd", "ftp://example.org/feed", "javascript:alert(1)", "data:text/xml,<rss/>"] {
             let err = parse_user_url(bad).unwrap_err();
             assert_eq!(err.code(), "unsupported_url", "{bad}");

@@ -22,6 +22,16 @@ pub fn html_to_text(html: &str) -> String {
     if !html.contains(['<', '&']) {
         return collapse_whitespace(html);
     }
+    collapse_whitespace(&html_to_lines(html))
+}
+
+/// The text of `html` for a terminal: one paragraph per block element, separated by blank lines.
+pub fn html_to_paragraphs(html: &str) -> String {
+    html_to_lines(html).lines().map(collapse_whitespace).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n\n")
+}
+
+/// The text of `html` with entities decoded and a line break before every block element.
+fn html_to_lines(html: &str) -> String {
     let raw = RefCell::new(String::with_capacity(html.len()));
     let rewritten = rewrite_str(
         html,
@@ -29,7 +39,7 @@ pub fn html_to_text(html: &str) -> String {
             // Markup this broken still has text worth keeping; never give up on it.
             .with_strict(false)
             .append_element_content_handler(element!(BLOCKS, |_el| {
-                raw.borrow_mut().push('\n');
+                raw.borrow_mut().push('\u{1}');
                 Ok(())
             }))
             .append_element_content_handler(text!(HIDDEN, |chunk| {
@@ -49,7 +59,8 @@ pub fn html_to_text(html: &str) -> String {
         Ok(_) => raw.into_inner(),
         Err(_) => strip_tags(html),
     };
-    collapse_whitespace(&htmlize::unescape(text))
+    // Line breaks inside the source are not the reader's lines; block elements are.
+    htmlize::unescape(text.replace('\n', " ").replace('\u{1}', "\n")).into_owned()
 }
 
 /// Collapses every run of whitespace to one space and trims the ends.
@@ -125,6 +136,12 @@ mod tests {
     fn leaves_plain_text_alone_but_collapses_whitespace() {
         assert_eq!(html_to_text("  Суд над   журналистом \n"), "Суд над журналистом");
         assert_eq!(html_to_text("3 < 4 and 5 > 2"), "3 < 4 and 5 > 2");
+    }
+
+    #[test]
+    fn keeps_paragraphs_apart_for_a_terminal() {
+        let html = "<h2>Verdict</h2><p>The court\nruled.</p><ul><li>One</li><li>Two</li></ul>";
+        assert_eq!(html_to_paragraphs(html), "Verdict\n\nThe court ruled.\n\nOne\n\nTwo");
     }
 
     #[test]

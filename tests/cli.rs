@@ -590,7 +590,7 @@ fn list_source_shows_only_that_source() {
     let only_edits = entries(dir.path(), &["--source", &edits.to_string()]);
     assert_eq!(only_edits.len(), 5, "{:?}", titles(&only_edits));
     assert!(only_edits.iter().all(|e| e["source_id"] == edits));
-    assert_eq!(entries(dir.path(), &["--source", "987654"]), Vec::<Value>::new());
+    assert_eq!(fails(dir.path(), &["list", "--json", "--source", "987654"]), "error: no source with id 987654");
 }
 
 fn search(dir: &Path, text: &str) -> Vec<String> {
@@ -974,4 +974,24 @@ fn offprint_data_dir_is_honoured_without_data_dir() {
     assert_eq!(parse_one_document(&["sources", "--json"], &output), sources);
     // The platform directory was never used.
     assert!(std::fs::read_dir(home.path()).unwrap().next().is_none(), "something was written under $HOME");
+}
+
+#[test]
+fn the_same_feed_typed_with_a_fragment_or_an_empty_query_is_already_subscribed() {
+    let (server, dir) = (Server::start(), common::data_dir());
+    let id = subscribe(&server, dir.path(), "rss091.xml");
+    let url = server.url("/rss091.xml");
+    for same in [format!("{url}#top"), format!("{url}?")] {
+        assert_eq!(fails(dir.path(), &["add", &same]), format!("error: already subscribed (source {id})"));
+    }
+    assert_eq!(json(dir.path(), &["sources", "--json"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_missing_argument_is_named_on_the_error_line() {
+    let dir = common::data_dir();
+    let last = fails(dir.path(), &["show"]);
+    assert_eq!(last, "error: the following required arguments were not provided: <ENTRY_ID>");
+    let last = fails(dir.path(), &[]);
+    assert!(last.starts_with("error: 'offprint-cli' requires a subcommand"), "{last}");
 }

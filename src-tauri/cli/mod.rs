@@ -66,6 +66,7 @@ enum Command {
         json: Json,
     },
     /// List entries, newest first
+    #[command(allow_negative_numbers = true)]
     List {
         /// Only unread entries
         #[arg(long)]
@@ -86,18 +87,23 @@ enum Command {
         json: Json,
     },
     /// Show one entry in full
+    #[command(allow_negative_numbers = true)]
     Show {
         entry_id: i64,
         #[command(flatten)]
         json: Json,
     },
     /// Mark an entry read
+    #[command(allow_negative_numbers = true)]
     Read { entry_id: i64 },
     /// Mark an entry unread
+    #[command(allow_negative_numbers = true)]
     Unread { entry_id: i64 },
     /// Bookmark an entry (kept for good)
+    #[command(allow_negative_numbers = true)]
     Bookmark { entry_id: i64 },
     /// Remove an entry's bookmark
+    #[command(allow_negative_numbers = true)]
     Unbookmark { entry_id: i64 },
 }
 
@@ -116,27 +122,31 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Prints clap's help, or its usage notes followed by the contract's last `error:` line.
+/// Prints clap's help, or its usage line followed by the contract's last line, `error: ...`, which holds
+/// the whole complaint (clap spreads it over several lines).
 fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    if matches!(
-        e.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-    ) {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         let _ = e.print();
-        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-            ExitCode::from(2)
-        } else {
-            ExitCode::SUCCESS
-        };
+        return ExitCode::SUCCESS;
     }
     let rendered = e.render().to_string();
-    let mut lines = rendered.lines();
-    let first = lines.next().unwrap_or("error: invalid arguments").to_owned();
-    for line in lines {
-        eprintln!("{line}");
+    let (complaint, usage) = rendered.split_once("\nUsage:").unwrap_or((&rendered, ""));
+    let message = match e.kind() {
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "a command is needed (see --help)".to_owned(),
+        _ => one_line(
+            &complaint
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("tip:") && !l.starts_with("For more information"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    };
+    if let Some(usage_line) = usage.lines().next() {
+        eprintln!("Usage:{usage_line}");
     }
-    eprintln!("{}", if first.starts_with("error:") { first } else { format!("error: {first}") });
+    eprintln!("For more information, try '--help'.");
+    eprintln!("error: {}", message.trim_start_matches("error:").trim());
     ExitCode::from(2)
 }
 
@@ -164,6 +174,11 @@ fn run(cli: Cli) -> Result<()> {
             emit(json, &report, || output::sync_report(&report))
         }
         Command::List { unread, bookmarked, source, search, limit, json } => {
+            if let Some(id) = source {
+                store.source_info(id)?;
+            }
+            // An empty search is no search, as in a search box.
+            let search = search.filter(|s| !s.trim().is_empty());
             let filter = EntryFilter {
                 source_id: source,
                 unread_only: unread,

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::model::{EntryDetail, EntrySummary, RefreshOutcome, SourceInfo, SyncReport};
 use crate::sync::Progress;
-use crate::text::html_to_text;
+use crate::text::html_to_paragraphs;
 
 pub(super) fn subscribed(source: &SourceInfo, outcome: &RefreshOutcome) -> String {
     format!("Subscribed to “{}” (source {}): {} entries.\n", source.title, source.id, outcome.new)
@@ -57,15 +57,18 @@ pub(super) fn entries(entries: &[EntrySummary]) -> String {
     if entries.is_empty() {
         return "No entries.\n".into();
     }
+    // ● unread, ★ bookmarked; times in UTC like everywhere else.
     let mut out = String::new();
     for e in entries {
-        let mark = match (e.read, e.bookmarked) {
-            (_, true) => '★',
-            (false, false) => '●',
-            (true, false) => ' ',
-        };
-        let date = e.published.get(..16).unwrap_or(&e.published).replace('T', " ");
-        let _ = writeln!(out, "{:>6} {mark} {date}  {} — {}", e.id, e.source_title, e.title);
+        let unread = if e.read { ' ' } else { '●' };
+        let star = if e.bookmarked { '★' } else { ' ' };
+        let date = format!("{}Z", e.published.get(..16).unwrap_or(&e.published).replace('T', " "));
+        // Isolate each field so a right-to-left title cannot reorder the line around it.
+        let _ = writeln!(
+            out,
+            "{:>6} {unread}{star} {date}  \u{2068}{}\u{2069} — \u{2068}{}\u{2069}",
+            e.id, e.source_title, e.title
+        );
     }
     out
 }
@@ -76,10 +79,17 @@ pub(super) fn entry(e: &EntryDetail) -> String {
     let mut byline = vec![s.source_title.clone()];
     byline.extend(s.author.clone());
     byline.push(s.published.clone());
+    if let Some(updated) = &s.updated {
+        byline.push(format!("updated {updated}"));
+    }
+    byline.push(if s.read { "read".into() } else { "unread".into() });
+    if s.bookmarked {
+        byline.push("bookmarked".into());
+    }
     let _ = writeln!(out, "{}", byline.join(" · "));
     if let Some(url) = &s.url {
         let _ = writeln!(out, "{url}");
     }
-    let _ = writeln!(out, "\n{}", html_to_text(&e.content_html));
+    let _ = writeln!(out, "\n{}", html_to_paragraphs(&e.content_html));
     out
 }

@@ -165,7 +165,12 @@ fn convert_entry(entry: Entry, feed_url: &Url, feed_lang: Option<&str>, feed_aut
 }
 
 fn person_name(person: &feed_rs::model::Person) -> Option<String> {
-    let name = person.name.as_deref().map(html_to_text).filter(|n| !n.is_empty());
+    // RSS writes `jane@example.org (Jane Doe)`; the parser leaves the brackets on the name.
+    let name = person
+        .name
+        .as_deref()
+        .map(|n| html_to_text(n).trim_start_matches('(').trim_end_matches(')').trim().to_owned())
+        .filter(|n| !n.is_empty());
     name.or_else(|| person.email.clone())
 }
 

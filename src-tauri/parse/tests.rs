@@ -1,1 +1,56 @@
+use url::Url;
 
+use super::*;
+
+fn feed_url() -> Url {
+    Url::parse("https://feeds.example.org/news.xml").unwrap()
+}
+
+fn parse(xml: &str) -> ParsedFeed {
+    parse_feed(xml.as_bytes(), None, &feed_url()).unwrap()
+}
+
+#[test]
+fn takes_the_name_out_of_an_rss_author_with_an_address() {
+    let feed = parse(
+        "<rss version=\"2.0\"><channel><title>T</title><item><title>x</title>\
+         <author>jane@example.org (Jane Doe)</author></item></channel></rss>",
+    );
+    assert_eq!(feed.entries[0].meta.author.as_deref(), Some("Jane Doe"));
+}
+
+#[test]
+fn an_html_page_or_an_empty_body_is_not_a_feed() {
+    for body in ["", "   \n", "<!DOCTYPE html><html><body>hi</body></html>", "<html><p>x</p></html>"] {
+        let err = parse_feed(body.as_bytes(), None, &feed_url()).unwrap_err();
+        assert_eq!(err.code(), "not_a_feed", "{body:?}");
+    }
+}
+
+#[test]
+fn a_broken_document_is_a_parse_error() {
+    let err = parse_feed(b"<rss version=\"2.0\"><channel><title>T</ti", None, &feed_url()).unwrap_err();
+    assert_eq!(err.code(), "parse");
+}
+
+#[test]
+fn an_untitled_entry_borrows_the_start_of_its_text() {
+    let feed = parse(
+        "<rss version=\"2.0\"><channel><title>T</title><item><description>&lt;p&gt;Only words here.&lt;/p&gt;\
+         </description></item></channel></rss>",
+    );
+    assert_eq!(feed.entries[0].meta.title, "Only words here.");
+}
+
+#[test]
+fn keys_are_stable_and_distinct() {
+    let xml = "<rss version=\"2.0\"><channel><title>T</title>\
+               <item><title>a</title><guid>g</guid><link>https://e.example/a</link></item>\
+               <item><title>b</title><guid>g</guid><link>https://e.example/b</link></item>\
+               <item><title>c</title><link>https://e.example/c</link></item></channel></rss>";
+    let once: Vec<String> = parse(xml).entries.into_iter().map(|e| e.meta.key).collect();
+    let twice: Vec<String> = parse(xml).entries.into_iter().map(|e| e.meta.key).collect();
+    assert_eq!(once, twice);
+    let distinct: std::collections::HashSet<_> = once.iter().collect();
+    assert_eq!(distinct.len(), 3);
+}

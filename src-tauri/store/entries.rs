@@ -2,6 +2,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::query::search_fold;
 use super::{Store, now};
 use crate::error::{Error, Result};
 use crate::model::{CleanEntry, RefreshOutcome};
@@ -178,7 +179,13 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
     )?
     .execute(params![id, entry.content_html, entry.plain_text, SANITIZER_VERSION])?;
     tx.prepare_cached("DELETE FROM entry_search WHERE rowid = ?1")?.execute([id])?;
-    tx.prepare_cached("INSERT INTO entry_search (rowid, title, author, plain_text) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id, meta.title, meta.author.as_deref().unwrap_or(""), entry.plain_text])?;
+    tx.prepare_cached("INSERT INTO entry_search (rowid, title, author, plain_text) VALUES (?1, ?2, ?3, ?4)")?.execute(
+        params![
+            id,
+            search_fold(&meta.title),
+            search_fold(meta.author.as_deref().unwrap_or("")),
+            search_fold(&entry.plain_text)
+        ],
+    )?;
     Ok(result)
 }

@@ -34,6 +34,12 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the cache in `data_dir`.
     pub fn open_in(data_dir: &Path) -> Result<Store> {
+        if data_dir.exists() && !data_dir.is_dir() {
+            return Err(Error::InvalidArgument(format!(
+                "the data directory {} is a file, not a directory",
+                data_dir.display()
+            )));
+        }
         std::fs::create_dir_all(data_dir)
             .map_err(|e| Error::io(format!("cannot create the data directory {}", data_dir.display()), e))?;
         Store::open(&data_dir.join(DB_FILE))
@@ -41,6 +47,13 @@ impl Store {
 
     /// Opens (creating if needed) the cache file at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_unchecked(path).map_err(|e| match e {
+            Error::Db(source) => Error::DbOpen { path: path.display().to_string(), source },
+            other => other,
+        })
+    }
+
+    fn open_unchecked(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(Duration::from_secs(10))?;

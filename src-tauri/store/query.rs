@@ -106,9 +106,21 @@ fn summary_from_row(r: &Row) -> rusqlite::Result<EntrySummary> {
     })
 }
 
+/// Folds letters that readers type interchangeably, for the index and the query alike: Russian ё/е, and
+/// the Arabic yeh and kaf that Arabic keyboards give for Persian ی and ک. (Case and Latin diacritics are
+/// folded by the tokenizer.)
+pub(crate) fn search_fold(text: &str) -> std::borrow::Cow<'_, str> {
+    const FOLDS: [(char, char); 6] = [('ё', 'е'), ('Ё', 'Е'), ('ي', 'ی'), ('ى', 'ی'), ('ك', 'ک'), ('ة', 'ه')];
+    if !text.chars().any(|c| FOLDS.iter().any(|(from, _)| *from == c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars().map(|c| FOLDS.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to)).collect()
+}
+
 /// Plain words to an FTS5 query: every word must match, the last as a prefix. Each word is quoted, so
 /// nothing the reader types is FTS5 syntax. `None` when no word is left to search for.
 pub(crate) fn fts_query(search: &str) -> Option<String> {
+    let search = search_fold(search);
     let words: Vec<String> = search
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
