@@ -1257,13 +1257,4 @@ proptest! {
         let found = problems(&output);
         prop_assert!(found.is_empty(), "without base: {found:?}\n    out: {output:?}");
     }
-
-    #[test]
-    fn sanitizing_twice_changes_nothing(html in html_document()) {
-        // If the output parsed into a different tree than the one ammonia serialized, cleaning it again
-        // would change it: that difference is where mutation XSS lives.
-        let once = clean(&html);
-        let twice = clean(&once);
-        prop_assert_eq!(once, twice);
-    }
 }
