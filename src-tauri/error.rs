@@ -81,15 +81,6 @@ impl Error {
         }
     }
 
-    /// Whether trying again later may succeed (a flaky network), as opposed to a permanent answer.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            Error::Dns { .. } | Error::Connect { .. } | Error::Timeout { .. } | Error::Network { .. } => true,
-            Error::Http { status, .. } => *status == 429 || *status >= 500,
-            _ => false,
-        }
-    }
-
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io { context: context.into(), source }
     }

@@ -88,10 +88,6 @@ impl Fetcher {
         Ok(Fetcher { client, config })
     }
 
-    pub fn config(&self) -> &FetchConfig {
-        &self.config
-    }
-
     /// GETs `url`, sending `validators` so an unchanged resource answers 304.
     pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<Fetched> {
         let mut current = check_scheme(url.clone())?;
@@ -167,7 +163,7 @@ impl Fetcher {
 }
 
 /// Only http and https are ever fetched.
-pub fn check_scheme(url: Url) -> Result<Url> {
+fn check_scheme(url: Url) -> Result<Url> {
     match url.scheme() {
         "http" | "https" if url.host_str().is_some() => Ok(url),
         _ => Err(Error::UnsupportedUrl { url: url.to_string() }),
@@ -187,7 +183,7 @@ pub fn parse_user_url(input: &str) -> Result<Url> {
 }
 
 /// The same feed however it was typed: no fragment (never sent to the server), no empty query.
-pub fn normalize(mut url: Url) -> Url {
+fn normalize(mut url: Url) -> Url {
     url.set_fragment(None);
     if url.query() == Some("") {
         url.set_query(None);
@@ -227,19 +223,20 @@ fn classify(url: &Url, error: &reqwest::Error) -> Error {
     if error.is_timeout() {
         return Error::Timeout { url: url_s };
     }
-    let lower = error_chain(error).to_ascii_lowercase();
+    let causes = causes(error);
     // The innermost cause says what happened ("Connection refused"); the outer layers repeat the URL.
-    let detail = innermost_cause(error);
-    if lower.contains("dns error")
-        || lower.contains("failed to lookup address")
-        || lower.contains("name or service not known")
-    {
+    let detail = causes.last().map(ToString::to_string).unwrap_or_else(|| error.to_string());
+    // rustls's own errors, and tokio-rustls's "tls handshake eof" when the peer hangs up mid-handshake.
+    if causes.iter().any(|e| e.is::<rustls::Error>() || e.to_string().starts_with("tls handshake")) {
+        return Error::Tls { url: url_s, detail };
+    }
+    // The resolver's error type is private to hyper-util; its message is what identifies it.
+    let dns = causes.iter().any(|e| {
+        let text = e.to_string();
+        text.starts_with("dns error") || text.contains("failed to lookup address")
+    });
+    if dns {
         Error::Dns { url: url_s, detail }
-    } else if ["certificate", "tls", "handshake", "ssl", "corrupt message", "invalidcontenttype"]
-        .iter()
-        .any(|needle| lower.contains(needle))
-    {
-        Error::Tls { url: url_s, detail }
     } else if error.is_connect() {
         Error::Connect { url: url_s, detail }
     } else {
@@ -247,28 +244,19 @@ fn classify(url: &Url, error: &reqwest::Error) -> Error {
     }
 }
 
-fn innermost_cause(error: &dyn std::error::Error) -> String {
-    let mut last = error.to_string();
-    let mut source = error.source();
-    while let Some(e) = source {
-        last = e.to_string();
-        source = e.source();
+/// `error` and its causes, outermost first, looking inside the `io::Error`s that wrap the rest (whose
+/// `source()` skips the error they carry).
+fn causes<'e>(error: &'e (dyn std::error::Error + 'static)) -> Vec<&'e (dyn std::error::Error + 'static)> {
+    let mut out = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        out.push(e);
+        next = match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
     }
-    last
-}
-
-/// The error and its causes in one line, innermost last.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(e) = source {
-        let s = e.to_string();
-        if !parts.iter().any(|p| p.contains(&s)) {
-            parts.push(s);
-        }
-        source = e.source();
-    }
-    parts.join(": ")
+    out
 }
 
 #[cfg(test)]

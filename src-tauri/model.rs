@@ -9,7 +9,6 @@ use url::Url;
 pub struct ParsedFeed {
     pub title: String,
     pub site_url: Option<String>,
-    pub lang: Option<String>,
     pub entries: Vec<ParsedEntry>,
 }
 
@@ -24,7 +23,7 @@ pub struct EntryMeta {
     pub author: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
-    /// Plain text, short.
+    /// Plain text, short. Empty after parsing when the feed gives none; then taken from the body.
     pub summary: String,
     pub lang: Option<String>,
     /// `ltr` or `rtl`, guessed from the language and the text.

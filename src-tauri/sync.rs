@@ -16,7 +16,7 @@ use url::Url;
 use crate::error::{Error, Result};
 use crate::fetch::{Fetched, Fetcher, Response, Validators, parse_user_url};
 use crate::model::{CleanEntry, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport};
-use crate::parse::parse_feed;
+use crate::parse::{complete_from_body, parse_feed};
 use crate::sanitize::sanitize_html;
 use crate::store::{FetchRecord, NewSource, SourceTarget, Store};
 use crate::text::html_to_text;
@@ -54,7 +54,7 @@ pub async fn refresh_source(store: &SharedStore, fetcher: &Fetcher, source: &Sou
     let url = Url::parse(&source.url).map_err(|_| Error::UnsupportedUrl { url: source.url.clone() })?;
     let validators = Validators { etag: source.etag.clone(), last_modified: source.last_modified.clone() };
 
-    // Fetch, conditionally: a 304 costs no parse and no write but the time of the check.
+    // Fetch, conditionally: a 304 costs no parse, and no write unless the source's status must change.
     let response = match fetcher.fetch(&url, &validators).await? {
         Fetched::NotModified { validators, moved_to } => {
             let record = FetchRecord {
@@ -195,7 +195,9 @@ async fn parse_and_clean(
 pub fn clean_entry(entry: ParsedEntry) -> CleanEntry {
     let content_html = sanitize_html(&entry.raw_html, entry.base.as_ref());
     let plain_text = html_to_text(&content_html);
-    CleanEntry { meta: entry.meta, content_html, plain_text }
+    let mut meta = entry.meta;
+    complete_from_body(&mut meta, &plain_text);
+    CleanEntry { meta, content_html, plain_text }
 }
 
 /// Runs blocking store work on the blocking pool.

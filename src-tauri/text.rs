@@ -53,12 +53,9 @@ fn html_to_lines(html: &str) -> String {
                 Ok(())
             })),
     );
-    // Not strict, lol_html fails only on memory limits we do not set; should it ever, markup is still
-    // never text.
-    let text = match rewritten {
-        Ok(_) => raw.into_inner(),
-        Err(_) => strip_tags(html),
-    };
+    // Not strict, lol_html fails only on memory limits we do not set; should it ever, no text beats
+    // markup taken for text.
+    let text = if rewritten.is_ok() { raw.into_inner() } else { String::new() };
     // Line breaks inside the source are not the reader's lines; block elements are.
     htmlize::unescape(text.replace('\n', " ").replace('\u{1}', "\n")).into_owned()
 }
@@ -86,23 +83,6 @@ pub fn truncate_words(s: &str, max: usize) -> String {
         _ => cut.as_str(),
     };
     format!("{}…", cut.trim_end_matches([' ', ',', ';', ':', '.']))
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]

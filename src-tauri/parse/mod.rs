@@ -22,6 +22,8 @@ pub use dates::parse_date;
 const MAX_TITLE_CHARS: usize = 1000;
 /// Length of the plain-text summary shown in lists.
 const SUMMARY_CHARS: usize = 300;
+/// Length of the title an untitled entry borrows from its text.
+const UNTITLED_CHARS: usize = 80;
 
 /// Parses a feed fetched from `feed_url`. `content_type` is the HTTP header, used for the charset.
 pub fn parse_feed(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Result<ParsedFeed> {
@@ -107,7 +109,6 @@ fn convert(feed: Feed, feed_url: &Url) -> ParsedFeed {
             site_url.as_ref().and_then(Url::host_str).or(feed_url.host_str()).unwrap_or("Untitled").to_owned()
         }),
         site_url: site_url.map(String::from),
-        lang: feed_lang,
         entries,
     }
 }
@@ -126,22 +127,24 @@ fn convert_entry(entry: Entry, feed_url: &Url, feed_lang: Option<&str>, feed_aut
         .and_then(|c| c.body.clone())
         .or_else(|| entry.summary.as_ref().map(text_as_html))
         .unwrap_or_default();
-    let summary_source = match &entry.summary {
-        Some(s) if entry.content.as_ref().is_some_and(|c| c.body.is_some()) => html_to_text(&text_as_html(s)),
-        _ => html_to_text(&raw_html),
+    // A summary only when the feed gives one beside the body; otherwise `complete_from_body` takes the
+    // start of the body's text, once it has been sanitized and reduced to text anyway.
+    let has_body = entry.content.as_ref().is_some_and(|c| c.body.is_some());
+    let summary = match &entry.summary {
+        Some(s) if has_body => truncate_words(&html_to_text(&text_as_html(s)), SUMMARY_CHARS),
+        _ => String::new(),
     };
     let title = entry.title.as_ref().map(plain_title).unwrap_or_default();
     let author = entry.authors.iter().find_map(person_name).or_else(|| feed_author.map(str::to_owned));
     let lang = entry.language.as_deref().and_then(normalize_lang).or_else(|| feed_lang.map(str::to_owned));
-    let title = if title.is_empty() { truncate_words(&summary_source, 80) } else { title };
-    let dir = direction(lang.as_deref(), &title, &summary_source).to_owned();
+    let dir = direction(lang.as_deref(), &title, &summary).to_owned();
     let guid = Some(entry.id.trim().to_owned()).filter(|g| !g.is_empty());
     let fingerprint = identity::fingerprint(&[
         &title,
         url.as_ref().map_or("", Url::as_str),
         author.as_deref().unwrap_or(""),
         &raw_html,
-        &summary_source,
+        entry.summary.as_ref().map_or("", |s| s.content.as_str()),
         &entry.published.map(|t| t.to_rfc3339()).unwrap_or_default(),
         &entry.updated.map(|t| t.to_rfc3339()).unwrap_or_default(),
     ]);
@@ -154,7 +157,7 @@ fn convert_entry(entry: Entry, feed_url: &Url, feed_lang: Option<&str>, feed_aut
             author,
             published_at: entry.published,
             updated_at: entry.updated.filter(|u| Some(*u) != entry.published),
-            summary: truncate_words(&summary_source, SUMMARY_CHARS),
+            summary,
             lang,
             dir,
             fingerprint,
@@ -162,6 +165,18 @@ fn convert_entry(entry: Entry, feed_url: &Url, feed_lang: Option<&str>, feed_aut
         raw_html,
         base: Some(base),
     }
+}
+
+/// Fills what the feed left out from the text of the sanitized body: a summary, and a title for an
+/// untitled entry; then settles the entry's direction on the final title and summary.
+pub fn complete_from_body(meta: &mut EntryMeta, body_text: &str) {
+    if meta.summary.is_empty() {
+        meta.summary = truncate_words(body_text, SUMMARY_CHARS);
+    }
+    if meta.title.is_empty() {
+        meta.title = truncate_words(body_text, UNTITLED_CHARS);
+    }
+    meta.dir = direction(meta.lang.as_deref(), &meta.title, &meta.summary).to_owned();
 }
 
 fn person_name(person: &feed_rs::model::Person) -> Option<String> {

@@ -39,7 +39,25 @@ fn an_untitled_entry_borrows_the_start_of_its_text() {
         "<rss version=\"2.0\"><channel><title>T</title><item><description>&lt;p&gt;Only words here.&lt;/p&gt;\
          </description></item></channel></rss>",
     );
-    assert_eq!(feed.entries[0].meta.title, "Only words here.");
+    let mut meta = feed.entries[0].meta.clone();
+    assert_eq!((meta.title.as_str(), meta.summary.as_str()), ("", ""), "left for the body's text");
+    complete_from_body(&mut meta, "Only words here.");
+    assert_eq!(meta.title, "Only words here.");
+    assert_eq!(meta.summary, "Only words here.");
+}
+
+#[test]
+fn a_summary_beside_the_body_is_kept_and_direction_follows_the_text() {
+    let feed = parse(
+        "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>T</title>\
+         <item><title></title><description>خلاصه</description>\
+         <content:encoded>&lt;p&gt;متن کامل&lt;/p&gt;</content:encoded></item></channel></rss>",
+    );
+    let mut meta = feed.entries[0].meta.clone();
+    assert_eq!(meta.summary, "خلاصه");
+    complete_from_body(&mut meta, "متن کامل");
+    assert_eq!(meta.title, "متن کامل");
+    assert_eq!(meta.dir, "rtl");
 }
 
 #[test]

@@ -8,6 +8,10 @@ use crate::error::{Error, Result};
 use crate::model::{CleanEntry, RefreshOutcome};
 use crate::sanitize::SANITIZER_VERSION;
 
+/// How stale `last_ok_at` may get, in seconds, before an unchanged fetch writes it again. Bookkeeping
+/// that precise is not worth a write per source on every sync.
+pub const LAST_OK_RESOLUTION: i64 = 3600;
+
 /// What a successful fetch learnt about its source.
 #[derive(Debug, Clone, Default)]
 pub struct FetchRecord {
@@ -19,10 +23,20 @@ pub struct FetchRecord {
 }
 
 impl Store {
-    /// Records a fetch that brought nothing new (a 304, or the same body): no entry is touched.
+    /// Records a fetch that brought nothing new (a 304, or the same body). No entry is touched, and the
+    /// source row only when what it says must change: new validators, an error to clear, a move, or a
+    /// `last_ok_at` older than [`LAST_OK_RESOLUTION`]. So a sync of unchanged feeds writes nothing.
     pub fn record_unchanged(&mut self, source_id: i64, fetch: &FetchRecord) -> Result<()> {
         let tx = self.conn.transaction()?;
-        record_success(&tx, source_id, fetch, None, None)?;
+        tx.execute(
+            "UPDATE sources SET etag = ?2, last_modified = ?3, body_hash = coalesce(?4, body_hash), last_ok_at = ?5,
+                    last_error_code = NULL, last_error_message = NULL, last_error_at = NULL, error_count = 0
+              WHERE id = ?1
+                AND (etag IS NOT ?2 OR last_modified IS NOT ?3 OR (?4 IS NOT NULL AND body_hash IS NOT ?4)
+                     OR last_error_code IS NOT NULL OR last_ok_at IS NULL OR last_ok_at < ?5 - ?6)",
+            params![source_id, fetch.etag, fetch.last_modified, fetch.body_hash, now(), LAST_OK_RESOLUTION],
+        )?;
+        follow_move(&tx, source_id, fetch)?;
         tx.commit()?;
         Ok(())
     }
@@ -102,6 +116,10 @@ fn record_success(
     if changed == 0 {
         return Err(Error::NotFound { what: "source", id: source_id });
     }
+    follow_move(tx, source_id, fetch)
+}
+
+fn follow_move(tx: &Transaction, source_id: i64, fetch: &FetchRecord) -> Result<()> {
     if let Some(url) = &fetch.moved_to {
         // Follow a permanent move unless another subscription already has that address.
         tx.execute(

@@ -8,7 +8,7 @@ mod entries;
 mod query;
 mod sources;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -28,7 +28,6 @@ pub const DB_FILE: &str = "offprint.sqlite3";
 /// A connection to the cache. One writer at a time; readers may open their own.
 pub struct Store {
     conn: Connection,
-    path: PathBuf,
 }
 
 impl Store {
@@ -67,7 +66,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn, version)?;
-        let store = Store { conn, path: path.to_owned() };
+        let store = Store { conn };
         store.plan_resanitize()?;
         Ok(store)
     }
@@ -94,11 +93,6 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
-    }
-
-    /// Where the database file lives.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 }
 

@@ -45,9 +45,30 @@ impl Store {
 
     /// Every source, as a refresh sees it, in the order they were added.
     pub fn sync_targets(&self) -> Result<Vec<SourceTarget>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT id, url, etag, last_modified, body_hash FROM sources ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
+        self.query_targets(None)
+    }
+
+    /// One source as a refresh sees it.
+    pub fn sync_target(&self, id: i64) -> Result<SourceTarget> {
+        self.query_targets(Some(id))?.pop().ok_or(Error::NotFound { what: "source", id })
+    }
+
+    /// Every source with its counts and the state of its last sync, ordered by folder then title.
+    pub fn list_sources(&self) -> Result<Vec<SourceInfo>> {
+        self.query_infos(None)
+    }
+
+    /// One source with its counts and status.
+    pub fn source_info(&self, id: i64) -> Result<SourceInfo> {
+        self.query_infos(Some(id))?.pop().ok_or(Error::NotFound { what: "source", id })
+    }
+
+    /// All sources, or only the one with id `only`.
+    fn query_targets(&self, only: Option<i64>) -> Result<Vec<SourceTarget>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, url, etag, last_modified, body_hash FROM sources WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([only], |r| {
             Ok(SourceTarget {
                 id: r.get(0)?,
                 url: r.get(1)?,
@@ -59,13 +80,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// One source as a refresh sees it.
-    pub fn sync_target(&self, id: i64) -> Result<SourceTarget> {
-        self.sync_targets()?.into_iter().find(|t| t.id == id).ok_or(Error::NotFound { what: "source", id })
-    }
-
-    /// Every source with its counts and the state of its last sync, ordered by folder then title.
-    pub fn list_sources(&self) -> Result<Vec<SourceInfo>> {
+    /// All sources, or only the one with id `only`, with their counts and status.
+    fn query_infos(&self, only: Option<i64>) -> Result<Vec<SourceInfo>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.id, s.url, s.site_url, s.title, s.folder, s.last_ok_at,
                     s.last_error_code, s.last_error_message, s.last_error_at,
@@ -73,11 +89,11 @@ impl Store {
                     (SELECT count(*) FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id
                       WHERE e.source_id = s.id AND coalesce(st.read, 0) = 0)
                FROM sources s
+              WHERE ?1 IS NULL OR s.id = ?1
               ORDER BY s.folder IS NOT NULL, s.folder COLLATE NOCASE, s.title COLLATE NOCASE, s.id",
         )?;
-        let rows = stmt.query_map([], |r| {
-            let error_code: Option<String> = r.get(6)?;
-            let last_error = match error_code {
+        let rows = stmt.query_map([only], |r| {
+            let last_error = match r.get::<_, Option<String>>(6)? {
                 Some(code) => Some(SourceError {
                     code,
                     message: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
@@ -98,11 +114,6 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// One source with its counts and status.
-    pub fn source_info(&self, id: i64) -> Result<SourceInfo> {
-        self.list_sources()?.into_iter().find(|s| s.id == id).ok_or(Error::NotFound { what: "source", id })
     }
 
     /// Records why a refresh failed; the entries already cached are untouched.
