@@ -2,32 +2,48 @@
 # apt, as root or with sudo). Elsewhere (macOS, Windows) use cargo directly; no system packages needed.
 
 CARGO ?= cargo
-# Debian/Ubuntu packages the build and the tests need.
-APT_PACKAGES := build-essential pkg-config ca-certificates
+# What building and running the window needs.
+RUN_PACKAGES := build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev
+# What the tests add: a display, the WebKit WebDriver, Chromium for the UI tests.
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
-.PHONY: run test deps toolchain build lint check clean
+.PHONY: run test deps test-deps toolchain lint ui-test clean
 
-## Build and start Offprint on its cache (the platform's app-data directory, or $$OFFPRINT_DATA_DIR).
+## Builds and opens Offprint's window on its cache (the platform's app-data directory, or
+## $$OFFPRINT_DATA_DIR).
 run: deps
-	$(CARGO) run --quiet --bin offprint-cli -- --help
-	@echo
-	$(CARGO) run --quiet --bin offprint-cli -- sources
+	$(CARGO) run --bin offprint
 
-## The whole suite: formatting, lints, unit and integration tests.
-test: deps lint
-	$(CARGO) test --all-targets
+## The whole suite: formatting, lints, the Rust tests (end-to-end in the real window included) and the
+## UI tests in headless Chromium.
+test: test-deps lint
+	$(CARGO) test --all-targets -- --include-ignored
+	cd tests/ui && npm test
 
 lint: toolchain
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
-## Installs the system packages that are missing (Debian/Ubuntu only; elsewhere it only checks cargo).
+## Installs the system packages the build needs that are missing (Debian/Ubuntu only).
 deps: toolchain
+	@$(MAKE) --no-print-directory apt PACKAGES="$(RUN_PACKAGES)"
+
+## Everything the tests need on top: packages, Node.js for the UI tests, tauri-driver.
+test-deps: deps
+	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_PACKAGES)"
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PACKAGES="nodejs npm"
+	@[ -x "$(CARGO_BIN)/tauri-driver" ] || command -v tauri-driver >/dev/null 2>&1 || \
+	  $(CARGO) install tauri-driver --locked
+	cd tests/ui && npm ci --no-audit --no-fund
+
+.PHONY: apt
+apt:
 	@if command -v apt-get >/dev/null 2>&1; then \
 	  missing=""; \
-	  for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing:$$missing"; \
 	    $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $$missing; \
@@ -47,8 +63,6 @@ toolchain:
 	  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt; \
 	fi
 
-build: deps
-	$(CARGO) build
-
 clean:
 	$(CARGO) clean
+	rm -rf tests/ui/node_modules

@@ -2,12 +2,15 @@
 //! adapters on top of this library.
 
 pub mod cli;
+#[cfg(feature = "desktop")]
+pub mod desktop;
 pub mod error;
 pub mod fetch;
 pub mod model;
 pub mod parse;
 pub mod paths;
 pub mod sanitize;
+pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod text;

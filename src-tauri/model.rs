@@ -104,9 +104,18 @@ pub struct EntryFilter {
     pub unread_only: bool,
     pub bookmarked_only: bool,
     pub search: Option<String>,
+    /// Only entries at or after this time (Unix seconds), by the time they are listed by.
+    pub since: Option<i64>,
     /// Keyset cursor: list entries strictly older than this one.
     pub before: Option<Cursor>,
     pub limit: u32,
+}
+
+/// One page of the entry list and where the next one starts (`None` at the end).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct EntryPage {
+    pub entries: Vec<EntrySummary>,
+    pub next: Option<Cursor>,
 }
 
 /// A position in the newest-first order: (sort time in Unix seconds, entry id).

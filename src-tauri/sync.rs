@@ -92,6 +92,17 @@ pub async fn sync_all(
     on_progress: impl Fn(Progress<'_>),
 ) -> Result<SyncReport> {
     let targets = with_store(store, |s| s.sync_targets()).await?;
+    sync_sources(store, fetcher, options, targets, on_progress).await
+}
+
+/// Refreshes the given sources, as [`sync_all`] does for every one.
+pub async fn sync_sources(
+    store: &SharedStore,
+    fetcher: &Fetcher,
+    options: &SyncOptions,
+    targets: Vec<SourceTarget>,
+    on_progress: impl Fn(Progress<'_>),
+) -> Result<SyncReport> {
     let total = targets.len();
     let global = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();

@@ -79,6 +79,23 @@ impl Store {
         Ok(())
     }
 
+    /// Marks many entries read or unread at once ("mark all read", and its undo). Unknown ids are skipped.
+    pub fn set_read_many(&mut self, ids: &[i64], read: bool) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO entry_state (entry_id, read, read_at) SELECT id, ?2, ?3 FROM entries WHERE id = ?1
+                 ON CONFLICT (entry_id) DO UPDATE SET read = excluded.read, read_at = excluded.read_at",
+            )?;
+            let read_at = read.then(now);
+            for id in ids {
+                stmt.execute(params![id, read, read_at])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Bookmarks an entry or removes its bookmark.
     pub fn set_bookmarked(&mut self, entry_id: i64, bookmarked: bool) -> Result<()> {
         self.ensure_entry(entry_id)?;

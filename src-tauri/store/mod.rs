@@ -6,6 +6,7 @@
 
 mod entries;
 mod query;
+mod settings;
 mod sources;
 
 use std::path::Path;
@@ -20,7 +21,11 @@ pub use entries::FetchRecord;
 pub use sources::{NewSource, SourceTarget};
 
 /// The migrations, in order; the schema version is the number applied. Never edit a shipped one.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql"), include_str!("migrations/0002_meta.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_meta.sql"),
+    include_str!("migrations/0003_settings.sql"),
+];
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE: &str = "offprint.sqlite3";

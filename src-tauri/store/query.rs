@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row, params_from_iter};
 
 use super::{Store, rfc3339};
 use crate::error::{Error, Result};
-use crate::model::{EntryDetail, EntryFilter, EntrySummary};
+use crate::model::{Cursor, EntryDetail, EntryFilter, EntryPage, EntrySummary};
 
 const SUMMARY_COLUMNS: &str = "e.id, e.source_id,
     coalesce(s.title, e.removed_source_title || ' (removed)', ''), e.title, e.url, e.author,
@@ -19,46 +19,34 @@ const FROM: &str = "FROM entries e
 impl Store {
     /// Entries matching `filter`, newest first.
     pub fn list_entries(&self, filter: &EntryFilter) -> Result<Vec<EntrySummary>> {
-        let mut conditions: Vec<&str> = Vec::new();
-        let mut values: Vec<Value> = Vec::new();
-        if let Some(source_id) = filter.source_id {
-            conditions.push("e.source_id = ?");
-            values.push(source_id.into());
-        }
-        if let Some(folder) = &filter.folder {
-            conditions.push("s.folder = ?");
-            values.push(folder.clone().into());
-        }
-        if filter.unread_only {
-            conditions.push("coalesce(st.read, 0) = 0");
-        }
-        if filter.bookmarked_only {
-            conditions.push("st.bookmarked = 1");
-        }
-        if let Some(search) = &filter.search {
-            match fts_query(search) {
-                Some(query) => {
-                    conditions.push("e.id IN (SELECT rowid FROM entry_search WHERE entry_search MATCH ?)");
-                    values.push(query.into());
-                }
-                None => return Ok(Vec::new()),
-            }
-        }
-        if let Some(cursor) = filter.before {
-            conditions.push("(e.sort_at, e.id) < (?, ?)");
-            values.push(cursor.at.into());
-            values.push(cursor.id.into());
-        }
-        let mut sql = format!("SELECT {SUMMARY_COLUMNS} {FROM}");
-        if !conditions.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conditions.join(" AND "));
-        }
+        Ok(self.list_page(filter)?.entries)
+    }
+
+    /// A page of entries matching `filter`, newest first, with the cursor that continues it when the
+    /// page is full.
+    pub fn list_page(&self, filter: &EntryFilter) -> Result<EntryPage> {
+        let Some((mut sql, mut values)) = matching(filter, &format!("{SUMMARY_COLUMNS}, e.sort_at"), true) else {
+            return Ok(EntryPage::default());
+        };
         sql.push_str(" ORDER BY e.sort_at DESC, e.id DESC LIMIT ?");
         values.push(i64::from(filter.limit).into());
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(values), summary_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map(params_from_iter(values), |r| Ok((summary_from_row(r)?, r.get::<_, i64>(11)?)))?;
+        let rows: Vec<(EntrySummary, i64)> = rows.collect::<rusqlite::Result<_>>()?;
+        let next = match rows.last() {
+            Some((last, at)) if rows.len() == filter.limit as usize => Some(Cursor { at: *at, id: last.id }),
+            _ => None,
+        };
+        Ok(EntryPage { entries: rows.into_iter().map(|(e, _)| e).collect(), next })
+    }
+
+    /// The ids of the unread entries matching `filter` (its cursor and limit aside), for "mark all read".
+    pub fn unread_ids(&self, filter: &EntryFilter) -> Result<Vec<i64>> {
+        let filter = EntryFilter { unread_only: true, before: None, ..filter.clone() };
+        let Some((sql, values)) = matching(&filter, "e.id", false) else { return Ok(Vec::new()) };
+        let mut stmt = self.conn.prepare(&sql)?;
+        let ids = stmt.query_map(params_from_iter(values), |r| r.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
     /// One entry with its sanitized body.
@@ -81,13 +69,46 @@ impl Store {
             .optional()?;
         detail.ok_or(Error::NotFound { what: "entry", id })
     }
+}
 
-    /// The keyset cursor that continues the list after entry `id`.
-    pub fn cursor_after(&self, id: i64) -> Result<crate::model::Cursor> {
-        let at: Option<i64> =
-            self.conn.query_row("SELECT sort_at FROM entries WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-        at.map(|at| crate::model::Cursor { at, id }).ok_or(Error::NotFound { what: "entry", id })
+/// `SELECT columns FROM ... WHERE <filter>` and its parameters; `None` when the filter can match nothing
+/// (a search with no word in it).
+fn matching(filter: &EntryFilter, columns: &str, with_cursor: bool) -> Option<(String, Vec<Value>)> {
+    let mut conditions: Vec<&str> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    if let Some(source_id) = filter.source_id {
+        conditions.push("e.source_id = ?");
+        values.push(source_id.into());
     }
+    if let Some(folder) = &filter.folder {
+        conditions.push("s.folder = ?");
+        values.push(folder.clone().into());
+    }
+    if filter.unread_only {
+        conditions.push("coalesce(st.read, 0) = 0");
+    }
+    if filter.bookmarked_only {
+        conditions.push("st.bookmarked = 1");
+    }
+    if let Some(since) = filter.since {
+        conditions.push("e.sort_at >= ?");
+        values.push(since.into());
+    }
+    if let Some(search) = &filter.search {
+        conditions.push("e.id IN (SELECT rowid FROM entry_search WHERE entry_search MATCH ?)");
+        values.push(fts_query(search)?.into());
+    }
+    if let (true, Some(cursor)) = (with_cursor, filter.before) {
+        conditions.push("(e.sort_at, e.id) < (?, ?)");
+        values.push(cursor.at.into());
+        values.push(cursor.id.into());
+    }
+    let mut sql = format!("SELECT {columns} {FROM}");
+    if !conditions.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conditions.join(" AND "));
+    }
+    Some((sql, values))
 }
 
 fn summary_from_row(r: &Row) -> rusqlite::Result<EntrySummary> {

@@ -1,0 +1,27 @@
+//! Builds the desktop app's Tauri context (config, icons, the UI, permissions) when the `desktop`
+//! feature is on; the headless build needs none of it.
+
+/// The window's commands: each gets `allow-<name>` / `deny-<name>` permissions, and only those granted
+/// in `capabilities/` can be called. Keep in step with `desktop::commands::handler`.
+const COMMANDS: &[&str] = &[
+    "list_sources",
+    "list_entries",
+    "get_entry",
+    "set_read",
+    "set_bookmarked",
+    "set_read_many",
+    "mark_all_read",
+    "add_source",
+    "sync_now",
+    "open_link",
+    "get_settings",
+    "set_settings",
+];
+
+fn main() {
+    if std::env::var_os("CARGO_FEATURE_DESKTOP").is_none() {
+        return;
+    }
+    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("the Tauri build step failed");
+}

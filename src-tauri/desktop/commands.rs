@@ -1,0 +1,223 @@
+//! The commands the window may call. Each unpacks its arguments, calls one core function and maps the
+//! error to `{ code, message }`; blocking SQLite work runs on the blocking pool through `with_store`.
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+use super::AppState;
+use crate::error::Error;
+use crate::model::{Cursor, EntryDetail, EntryFilter, EntryPage, SourceInfo, SyncReport};
+use crate::settings::ReadingSettings;
+use crate::sync::{self, Progress, SyncOptions, with_store};
+
+/// The page size when the window does not ask for one, and the most it may ask for.
+const PAGE: u32 = 100;
+const MAX_PAGE: u32 = 1000;
+
+/// The name of the event sent after each source of a sync.
+pub const SYNC_PROGRESS: &str = "sync-progress";
+
+/// What the UI receives when a command fails.
+#[derive(Debug, Serialize)]
+pub struct CommandError {
+    code: String,
+    message: String,
+}
+
+impl From<Error> for CommandError {
+    fn from(e: Error) -> Self {
+        CommandError { code: e.code(), message: e.to_string() }
+    }
+}
+
+type Result<T> = std::result::Result<T, CommandError>;
+
+/// The entry list's filters as the window sends them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EntryQuery {
+    source_id: Option<i64>,
+    folder: Option<String>,
+    #[serde(default)]
+    unread_only: bool,
+    #[serde(default)]
+    bookmarked_only: bool,
+    since: Option<i64>,
+    search: Option<String>,
+    before: Option<Cursor>,
+    limit: Option<u32>,
+}
+
+impl EntryQuery {
+    fn filter(self) -> EntryFilter {
+        EntryFilter {
+            source_id: self.source_id,
+            folder: self.folder,
+            unread_only: self.unread_only,
+            bookmarked_only: self.bookmarked_only,
+            since: self.since,
+            search: self.search.filter(|s| !s.trim().is_empty()),
+            before: self.before,
+            limit: self.limit.unwrap_or(PAGE).clamp(1, MAX_PAGE),
+        }
+    }
+}
+
+/// Sent as [`SYNC_PROGRESS`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressEvent {
+    done: usize,
+    total: usize,
+    source_id: i64,
+    url: String,
+    new: u64,
+    updated: u64,
+    unchanged: bool,
+    error: Option<ProgressError>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ProgressError {
+    code: String,
+    message: String,
+}
+
+impl From<Progress<'_>> for ProgressEvent {
+    fn from(p: Progress<'_>) -> Self {
+        let (new, updated, unchanged, error) = match p.result {
+            Ok(o) => (o.new, o.updated, o.unchanged, None),
+            Err(e) => (0, 0, false, Some(ProgressError { code: e.code.clone(), message: e.message.clone() })),
+        };
+        ProgressEvent {
+            done: p.done,
+            total: p.total,
+            source_id: p.source_id,
+            url: p.url.to_owned(),
+            new,
+            updated,
+            unchanged,
+            error,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangedIds {
+    ids: Vec<i64>,
+}
+
+#[tauri::command]
+async fn list_sources(state: State<'_, AppState>) -> Result<Vec<SourceInfo>> {
+    Ok(with_store(&state.reader, |s| s.list_sources()).await?)
+}
+
+#[tauri::command]
+async fn list_entries(state: State<'_, AppState>, query: EntryQuery) -> Result<EntryPage> {
+    let filter = query.filter();
+    Ok(with_store(&state.reader, move |s| s.list_page(&filter)).await?)
+}
+
+#[tauri::command]
+async fn get_entry(state: State<'_, AppState>, id: i64) -> Result<EntryDetail> {
+    Ok(with_store(&state.reader, move |s| s.get_entry(id)).await?)
+}
+
+#[tauri::command]
+async fn set_read(state: State<'_, AppState>, id: i64, read: bool) -> Result<()> {
+    Ok(with_store(&state.writer, move |s| s.set_read(id, read)).await?)
+}
+
+#[tauri::command]
+async fn set_bookmarked(state: State<'_, AppState>, id: i64, bookmarked: bool) -> Result<()> {
+    Ok(with_store(&state.writer, move |s| s.set_bookmarked(id, bookmarked)).await?)
+}
+
+#[tauri::command]
+async fn set_read_many(state: State<'_, AppState>, ids: Vec<i64>, read: bool) -> Result<()> {
+    Ok(with_store(&state.writer, move |s| s.set_read_many(&ids, read)).await?)
+}
+
+#[tauri::command]
+async fn mark_all_read(state: State<'_, AppState>, query: EntryQuery) -> Result<ChangedIds> {
+    let filter = query.filter();
+    let ids = with_store(&state.writer, move |s| {
+        let ids = s.unread_ids(&filter)?;
+        s.set_read_many(&ids, true)?;
+        Ok(ids)
+    })
+    .await?;
+    Ok(ChangedIds { ids })
+}
+
+#[tauri::command]
+async fn add_source(state: State<'_, AppState>, url: String, folder: Option<String>) -> Result<SourceInfo> {
+    let folder = folder.map(|f| f.trim().to_owned()).filter(|f| !f.is_empty());
+    Ok(sync::subscribe(&state.writer, &state.fetcher, &url, folder).await?.0)
+}
+
+/// Syncs every source, or only `source_id`, sending [`SYNC_PROGRESS`] after each. One sync at a time.
+#[tauri::command]
+async fn sync_now<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    source_id: Option<i64>,
+) -> Result<SyncReport> {
+    let Ok(_running) = state.syncing.try_lock() else {
+        return Err(CommandError { code: "sync_running".into(), message: "a sync is already running".into() });
+    };
+    let targets = match source_id {
+        Some(id) => vec![with_store(&state.reader, move |s| s.sync_target(id)).await?],
+        None => with_store(&state.reader, |s| s.sync_targets()).await?,
+    };
+    let report = sync::sync_sources(&state.writer, &state.fetcher, &SyncOptions::default(), targets, |p| {
+        // A window that is gone cannot be told; the sync goes on regardless.
+        let _ = app.emit(SYNC_PROGRESS, ProgressEvent::from(p));
+    })
+    .await?;
+    Ok(report)
+}
+
+/// Opens a link in the system browser. Only web and mail links: nothing a post says may start a program.
+#[tauri::command]
+async fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
+    let parsed = url::Url::parse(url.trim()).map_err(|_| Error::InvalidArgument(format!("not a link: {url}")))?;
+    if !matches!(parsed.scheme(), "http" | "https" | "mailto") {
+        return Err(Error::InvalidArgument(format!("links of this kind are not opened: {}", parsed.scheme())).into());
+    }
+    app.opener()
+        .open_url(parsed.as_str(), None::<&str>)
+        .map_err(|e| CommandError { code: "open_failed".into(), message: format!("cannot open {parsed}: {e}") })
+}
+
+#[tauri::command]
+async fn get_settings(state: State<'_, AppState>) -> Result<ReadingSettings> {
+    Ok(with_store(&state.reader, |s| ReadingSettings::load(s)).await?)
+}
+
+#[tauri::command]
+async fn set_settings(state: State<'_, AppState>, settings: ReadingSettings) -> Result<ReadingSettings> {
+    Ok(with_store(&state.writer, move |s| {
+        settings.save(s)?;
+        ReadingSettings::load(s)
+    })
+    .await?)
+}
+
+/// Every command the window may call; `build.rs` lists the same names for the permission manifest.
+pub(super) fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        list_sources,
+        list_entries,
+        get_entry,
+        set_read,
+        set_bookmarked,
+        set_read_many,
+        mark_all_read,
+        add_source,
+        sync_now,
+        open_link,
+        get_settings,
+        set_settings
+    ]
+}

@@ -1,0 +1,106 @@
+//! The desktop window: Tauri setup, the window and its guards, and the state the commands share.
+//!
+//! This is the only part of the crate that knows Tauri. The commands in [`commands`] are one-line
+//! adapters onto the core; everything they do is tested without a window in the core's own tests.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use tauri::webview::NewWindowResponse;
+use tauri::{Builder, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
+
+use crate::error::Result;
+use crate::fetch::{FetchConfig, Fetcher};
+use crate::store::Store;
+use crate::sync::SharedStore;
+
+/// What every command reaches: the cache (one writer, one reader, so lists stay quick while a sync
+/// writes), the HTTP client, and a lock that keeps two syncs from running at once.
+pub struct AppState {
+    pub(crate) writer: SharedStore,
+    pub(crate) reader: SharedStore,
+    pub(crate) fetcher: Fetcher,
+    pub(crate) syncing: tokio::sync::Mutex<()>,
+}
+
+impl AppState {
+    /// Opens the cache in `data_dir` (creating it on first run).
+    pub fn open(data_dir: &std::path::Path) -> Result<AppState> {
+        let writer = Store::open_in(data_dir)?;
+        let reader = Store::open_in(data_dir)?;
+        Ok(AppState {
+            writer: Arc::new(Mutex::new(writer)),
+            reader: Arc::new(Mutex::new(reader)),
+            fetcher: Fetcher::new(FetchConfig::default())?,
+            syncing: tokio::sync::Mutex::new(()),
+        })
+    }
+}
+
+/// The app on any runtime: plugins, state and commands, and the main window once the app starts. Tests
+/// pass `tauri::test::mock_builder()`.
+pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    builder.plugin(tauri_plugin_opener::init()).manage(state).invoke_handler(commands::handler()).setup(|app| {
+        main_window(app.handle())?;
+        Ok(())
+    })
+}
+
+/// The main window. It shows only the bundled UI: any navigation elsewhere is refused (links open in
+/// the system browser instead, through `open_link`), and no page may open a window of its own.
+pub fn main_window<R: Runtime, M: Manager<R>>(manager: &M) -> tauri::Result<tauri::WebviewWindow<R>> {
+    WebviewWindowBuilder::new(manager, "main", WebviewUrl::App("index.html".into()))
+        .title("Offprint")
+        .inner_size(1200.0, 800.0)
+        .min_inner_size(720.0, 480.0)
+        .on_navigation(is_app_url)
+        .on_new_window(|_, _| NewWindowResponse::Deny)
+        .build()
+}
+
+/// The bundled UI's own origin: `tauri://localhost` (Linux, macOS) or `http(s)://tauri.localhost`.
+fn is_app_url(url: &Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
+/// Starts the desktop app on the data directory from `--data-dir DIR`, `OFFPRINT_DATA_DIR`, or the
+/// platform default. Returns the message to show when it cannot start.
+pub fn run() -> std::result::Result<(), String> {
+    let data_dir = crate::paths::data_dir(data_dir_argument()).map_err(|e| e.to_string())?;
+    let state = AppState::open(&data_dir).map_err(|e| e.to_string())?;
+    setup(Builder::default(), state).run(tauri::generate_context!("tauri.conf.json")).map_err(|e| e.to_string())
+}
+
+fn data_dir_argument() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(dir) = arg.to_str().and_then(|a| a.strip_prefix("--data-dir=")) {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_bundled_ui_is_an_app_url() {
+        for ok in ["tauri://localhost/index.html", "http://tauri.localhost/", "https://tauri.localhost/x"] {
+            assert!(is_app_url(&Url::parse(ok).unwrap()), "{ok}");
+        }
+        for bad in ["https://example.org/", "tauri://evil/", "http://localhost/", "file:///etc/passwd", "about:blank"] {
+            assert!(!is_app_url(&Url::parse(bad).unwrap()), "{bad}");
+        }
+    }
+}

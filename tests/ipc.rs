@@ -1,0 +1,125 @@
+//! The window's commands driven through Tauri's IPC with the mock runtime (no display), on a real cache
+//! synced from a real HTTP server on 127.0.0.1.
+
+mod common;
+
+use common::{Route, Server};
+use offprint::desktop::{AppState, setup};
+use serde_json::{Value, json};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::{App, WebviewWindow};
+
+struct Window {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
+    _server: Server,
+}
+
+/// The app on a cache holding the given fixture feeds.
+fn app_with(fixtures: &[&str]) -> Window {
+    let server = Server::start();
+    let dir = common::data_dir();
+    let cli = env!("CARGO_BIN_EXE_offprint-cli");
+    for fixture in fixtures {
+        server.route(&format!("/{fixture}"), Route::fixture(fixture));
+        let status = std::process::Command::new(cli)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["add", &server.url(&format!("/{fixture}"))])
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    }
+    let state = AppState::open(dir.path()).unwrap();
+    let app = setup(mock_builder(), state).build(mock_context(noop_assets())).unwrap();
+    // The setup hook, which opens this window, runs when the event loop starts; tests have none.
+    let window = offprint::desktop::main_window(&app).unwrap();
+    assert_eq!(window.label(), "main");
+    Window { _app: app, window, _dir: dir, _server: server }
+}
+
+fn invoke(window: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        &window.window,
+        tauri::webview::InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn lists_pages_and_opens_entries() {
+    let w = app_with(&["rss2_content_encoded.xml", "rss_persian_rtl.xml"]);
+    let sources = invoke(&w, "list_sources", json!({})).unwrap();
+    assert_eq!(sources.as_array().unwrap().len(), 2);
+
+    let first = invoke(&w, "list_entries", json!({"query": {"limit": 2}})).unwrap();
+    assert_eq!(first["entries"].as_array().unwrap().len(), 2);
+    let cursor = first["next"].clone();
+    assert!(cursor.is_object(), "a full page continues: {first}");
+    let rest = invoke(&w, "list_entries", json!({"query": {"limit": 2, "before": cursor}})).unwrap();
+    assert_eq!(rest["entries"].as_array().unwrap().len(), 1);
+    assert!(rest["next"].is_null());
+
+    let persian = invoke(&w, "list_entries", json!({"query": {"search": "تهران"}})).unwrap();
+    let id = persian["entries"][0]["id"].as_i64().unwrap();
+    let entry = invoke(&w, "get_entry", json!({"id": id})).unwrap();
+    assert_eq!(entry["dir"], "rtl");
+    assert!(entry["content_html"].as_str().unwrap().contains("تهران"));
+}
+
+#[test]
+fn bookmarks_and_reads_through_commands() {
+    let w = app_with(&["rss2_content_encoded.xml"]);
+    let page = invoke(&w, "list_entries", json!({"query": {}})).unwrap();
+    let id = page["entries"][0]["id"].as_i64().unwrap();
+    assert_eq!(invoke(&w, "set_bookmarked", json!({"id": id, "bookmarked": true})).unwrap(), Value::Null);
+    let bookmarks = invoke(&w, "list_entries", json!({"query": {"bookmarkedOnly": true}})).unwrap();
+    assert_eq!(bookmarks["entries"][0]["id"], id);
+
+    let changed = invoke(&w, "mark_all_read", json!({"query": {}})).unwrap();
+    assert_eq!(changed["ids"].as_array().unwrap().len(), 2);
+    let unread = invoke(&w, "list_entries", json!({"query": {"unreadOnly": true}})).unwrap();
+    assert!(unread["entries"].as_array().unwrap().is_empty());
+    invoke(&w, "set_read_many", json!({"ids": changed["ids"], "read": false})).unwrap();
+    let unread = invoke(&w, "list_entries", json!({"query": {"unreadOnly": true}})).unwrap();
+    assert_eq!(unread["entries"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn errors_reach_the_window_as_code_and_message() {
+    let w = app_with(&[]);
+    let err = invoke(&w, "get_entry", json!({"id": 404})).unwrap_err();
+    assert_eq!(err, json!({"code": "not_found", "message": "no entry with id 404"}));
+    let err = invoke(&w, "open_link", json!({"url": "javascript:alert(1)"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_argument");
+    let err = invoke(&w, "open_link", json!({"url": "file:///etc/passwd"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_argument");
+    let err = invoke(&w, "add_source", json!({"url": "ftp://example.org/feed"})).unwrap_err();
+    assert_eq!(err["code"], "unsupported_url");
+    let err = invoke(&w, "list_entries", json!({"query": {"sourceId": "x"}})).unwrap_err();
+    // Tauri refuses arguments of the wrong type before the command runs, with a plain message that the
+    // UI's gateway (ui/api.js) turns into { code: "invalid_argument", message }.
+    assert!(err.as_str().is_some_and(|m| m.contains("list_entries") && m.contains("expected i64")), "{err}");
+}
+
+#[test]
+fn settings_persist_and_refuse_unknown_values() {
+    let w = app_with(&[]);
+    let defaults = invoke(&w, "get_settings", json!({})).unwrap();
+    assert_eq!(defaults["theme"], "system");
+    let dark = json!({"theme": "dark", "text_size": "large", "font": "sans", "column_width": "wide"});
+    assert_eq!(invoke(&w, "set_settings", json!({"settings": dark})).unwrap(), dark);
+    assert_eq!(invoke(&w, "get_settings", json!({})).unwrap(), dark);
+    let bad = json!({"theme": "neon", "text_size": "large", "font": "sans", "column_width": "wide"});
+    let err = invoke(&w, "set_settings", json!({"settings": bad})).unwrap_err();
+    assert_eq!(err["code"], "invalid_argument");
+}

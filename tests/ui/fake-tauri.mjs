@@ -1,0 +1,177 @@
+// A stand-in for the Rust side, installed as `window.__TAURI__` before the page loads (like Tauri's mockIPC).
+// It answers the command contract from in-memory fixture data, checks argument shapes strictly (camelCase keys,
+// nothing unknown), rejects with `{code, message}` like the real commands, and records every call.
+//
+// `installFakeTauri` runs inside the page (serialized by page.addInitScript), so it must not use anything from
+// its module scope. Tests reach it through `window.__fake`.
+
+export function installFakeTauri(fixture) {
+  const db = {
+    sources: fixture.sources.map((s) => ({ ...s })),
+    entries: fixture.entries.map((e) => ({ ...e })),
+    settings: { ...fixture.settings },
+    nextSourceId: 1000,
+  };
+  const calls = [];
+  const listeners = new Map();
+  const pendingSyncs = [];
+
+  const fail = (code, message) => {
+    throw { code, message };
+  };
+  const at = (e) => Math.floor(Date.parse(e.published) / 1000);
+  const older = (a, b) => at(a) < at(b) || (at(a) === at(b) && a.id < b.id);
+  const summaryOf = (e) => {
+    const { content_html: _c, lang: _l, dir: _d, ...summary } = e;
+    return summary;
+  };
+  const sourceInfo = (s) => {
+    const mine = db.entries.filter((e) => e.source_id === s.id);
+    return { ...s, unread_count: mine.filter((e) => !e.read).length, entry_count: mine.length };
+  };
+  const entry = (id) => db.entries.find((e) => e.id === id) ?? fail("not_found", `no entry with id ${id}`);
+
+  const QUERY_KEYS = ["sourceId", "unreadOnly", "bookmarkedOnly", "since", "search", "before", "limit"];
+  function checkQuery(query) {
+    if (!query || typeof query !== "object") fail("invalid_argument", "query is missing");
+    for (const key of Object.keys(query)) {
+      if (!QUERY_KEYS.includes(key)) fail("invalid_argument", `unknown query field ${key}`);
+    }
+    if (query.before != null && (typeof query.before.at !== "number" || typeof query.before.id !== "number")) {
+      fail("invalid_argument", "before must be {at, id}");
+    }
+  }
+  function matching(query) {
+    checkQuery(query);
+    const words = (query.search ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+    return db.entries
+      .filter((e) => query.sourceId == null || e.source_id === query.sourceId)
+      .filter((e) => !query.unreadOnly || !e.read)
+      .filter((e) => !query.bookmarkedOnly || e.bookmarked)
+      .filter((e) => query.since == null || at(e) >= query.since)
+      .filter((e) => {
+        const text = `${e.title} ${e.author ?? ""} ${e.summary} ${e.content_html}`.toLowerCase();
+        return words.every((w) => text.includes(w));
+      })
+      .sort((a, b) => (older(a, b) ? 1 : -1));
+  }
+
+  const handlers = {
+    list_sources: () => db.sources.map(sourceInfo),
+    list_entries: ({ query }) => {
+      let rows = matching(query);
+      if (query.before) rows = rows.filter((e) => older(e, { published: new Date(query.before.at * 1000).toISOString(), id: query.before.id }));
+      const limit = query.limit ?? 100;
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { entries: page.map(summaryOf), next: rows.length > limit ? { at: at(last), id: last.id } : null };
+    },
+    get_entry: ({ id }) => ({ ...entry(id) }),
+    set_read: ({ id, read }) => {
+      entry(id).read = read;
+      return null;
+    },
+    set_bookmarked: ({ id, bookmarked }) => {
+      entry(id).bookmarked = bookmarked;
+      return null;
+    },
+    set_read_many: ({ ids, read }) => {
+      for (const id of ids) entry(id).read = read;
+      return null;
+    },
+    mark_all_read: ({ query }) => {
+      const changed = matching(query).filter((e) => !e.read);
+      for (const e of changed) e.read = true;
+      return { ids: changed.map((e) => e.id) };
+    },
+    add_source: ({ url, folder }) => {
+      if (/not-a-feed/.test(url)) fail("not_a_feed", `${url} is not a feed: the response is an HTML page`);
+      const existing = db.sources.find((s) => s.url === url);
+      if (existing) fail("already_subscribed", `already subscribed (source ${existing.id})`);
+      const source = {
+        id: db.nextSourceId++, url, site_url: null, title: new URL(url).hostname, folder: folder ?? null,
+        last_ok_at: new Date().toISOString(), last_error: null,
+      };
+      db.sources.push(source);
+      return sourceInfo(source);
+    },
+    sync_now: (args) => {
+      if (pendingSyncs.length) fail("sync_running", "a sync is already running");
+      return new Promise((resolve) => pendingSyncs.push({ args, resolve }));
+    },
+    open_link: ({ url }) => {
+      if (!/^(https?|mailto):/i.test(url)) fail("invalid_argument", `refusing to open ${url}`);
+      return null;
+    },
+    get_settings: () => ({ ...db.settings }),
+    set_settings: ({ settings }) => {
+      const allowed = {
+        theme: ["system", "light", "dark"], text_size: ["small", "medium", "large", "x-large"],
+        font: ["serif", "sans"], column_width: ["narrow", "medium", "wide"],
+      };
+      if (Object.keys(settings).sort().join() !== Object.keys(allowed).sort().join()) {
+        fail("invalid_argument", "settings must give exactly theme, text_size, font and column_width");
+      }
+      for (const [key, value] of Object.entries(settings)) {
+        if (!allowed[key].includes(value)) fail("invalid_argument", `${key} cannot be ${JSON.stringify(value)}`);
+      }
+      db.settings = { ...db.settings, ...settings };
+      return { ...db.settings };
+    },
+  };
+
+  const ARGS = {
+    list_sources: [], list_entries: ["query"], get_entry: ["id"], set_read: ["id", "read"],
+    set_bookmarked: ["id", "bookmarked"], set_read_many: ["ids", "read"], mark_all_read: ["query"],
+    add_source: ["url", "folder"], sync_now: ["sourceId"], open_link: ["url"], get_settings: [],
+    set_settings: ["settings"],
+  };
+  const REQUIRED = {
+    list_entries: ["query"], get_entry: ["id"], set_read: ["id", "read"], set_bookmarked: ["id", "bookmarked"],
+    set_read_many: ["ids", "read"], mark_all_read: ["query"], add_source: ["url"], open_link: ["url"],
+    set_settings: ["settings"],
+  };
+
+  window.__fake = {
+    db,
+    calls,
+    /** Commands that fail with this `{code, message}` instead of answering: `failures.set_read = {...}`. */
+    failures: {},
+    emit(name, payload) {
+      for (const handler of listeners.get(name) ?? []) handler({ event: name, id: 1, payload });
+    },
+    listening: (name) => (listeners.get(name) ?? []).length,
+    pendingSyncs: () => pendingSyncs.length,
+    /** Answers the oldest sync_now still running with `report`. */
+    finishSync(report) {
+      pendingSyncs.shift().resolve(report);
+    },
+  };
+
+  window.__TAURI__ = {
+    core: {
+      async invoke(cmd, args) {
+        calls.push({ cmd, args: args === undefined ? undefined : JSON.parse(JSON.stringify(args)) });
+        await Promise.resolve();
+        if (!(cmd in handlers)) throw { code: "unknown_command", message: `command ${cmd} not found` };
+        const given = args ?? {};
+        for (const key of Object.keys(given)) {
+          if (!ARGS[cmd].includes(key)) throw { code: "invalid_argument", message: `${cmd}: unexpected argument ${key}` };
+        }
+        for (const key of REQUIRED[cmd] ?? []) {
+          if (given[key] === undefined) throw { code: "invalid_argument", message: `${cmd}: missing argument ${key}` };
+        }
+        if (window.__fake.failures[cmd]) throw window.__fake.failures[cmd];
+        const result = await handlers[cmd](given);
+        return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      },
+    },
+    event: {
+      async listen(name, handler) {
+        if (!listeners.has(name)) listeners.set(name, []);
+        listeners.get(name).push(handler);
+        return () => listeners.set(name, listeners.get(name).filter((h) => h !== handler));
+      },
+    },
+  };
+}

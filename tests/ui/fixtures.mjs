@@ -1,0 +1,184 @@
+// Synthetic sources and stories (English, Russian, Persian) for the UI tests, written for this project.
+// Times are relative to NOW, the fixed clock every test page runs at.
+
+export const NOW = new Date("2026-01-09T15:00:00Z");
+export const TIMEZONE = "Europe/Berlin";
+
+const MIN = 60 * 1000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const ago = (ms) => new Date(NOW.getTime() - ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export const SOURCES = {
+  rights: { id: 1, url: "https://rights.example.org/feed.xml", site_url: "https://rights.example.org/", title: "Rights Desk", folder: null },
+  courts: { id: 2, url: "https://sud.example.org/feed.xml", site_url: "https://sud.example.org/", title: "Судебный вестник", folder: "Courts" },
+  azadi: { id: 3, url: "https://azadi.example.org/feed.xml", site_url: "https://azadi.example.org/", title: "دیدبان آزادی مطبوعات", folder: null },
+  monitor: { id: 4, url: "https://monitor.example.org/feed.xml", site_url: "https://monitor.example.org/", title: "Press Freedom Monitor", folder: "Courts" },
+};
+
+export const MONITOR_ERROR = {
+  code: "http_503",
+  message: "the server answered 503 Service Unavailable",
+  at: ago(2 * HOUR),
+};
+
+function story(source, fields) {
+  return {
+    source_id: source.id,
+    source_title: source.title,
+    author: null,
+    updated: null,
+    read: false,
+    bookmarked: false,
+    lang: "en",
+    dir: "ltr",
+    ...fields,
+  };
+}
+
+export const STORY = {
+  protest: 108,
+  persian: 104,
+  appeal: 101,
+  markup: 102,
+  russian: 103,
+  asylum: 105,
+  raid: 106,
+  monitor: 107,
+};
+
+export function baseFixture() {
+  const { rights, courts, azadi, monitor } = SOURCES;
+  const entries = [
+    story(rights, {
+      id: 108,
+      title: "Protest for press freedom draws thousands to the capital",
+      url: "https://rights.example.org/2026/01/protest",
+      author: "Dana Whitfield",
+      published: ago(40 * MIN),
+      summary: "Marchers carried photographs of jailed reporters and called for their release.",
+      content_html:
+        "<p>Thousands marched through the capital on Friday carrying photographs of jailed reporters.</p>" +
+        "<p>Organisers said it was the largest protest for press freedom in a decade.</p>",
+    }),
+    story(azadi, {
+      id: 104,
+      title: "دادگاه تجدیدنظر حکم زندان روزنامه‌نگار را تأیید کرد",
+      url: "https://azadi.example.org/news/appeal-upheld",
+      author: "مریم احمدی",
+      published: ago(1 * HOUR + 5 * MIN),
+      summary: "دادگاه تجدیدنظر روز پنجشنبه حکم دو سال زندان برای یک روزنامه‌نگار محلی را تأیید کرد.",
+      lang: "fa",
+      dir: "rtl",
+      content_html:
+        "<p>دادگاه تجدیدنظر روز پنجشنبه حکم دو سال زندان برای یک روزنامه‌نگار محلی را تأیید کرد. " +
+        "وکیل او می‌گوید موکلش فقط گزارش داده است.</p>" +
+        "<p>سازمان‌های مدافع آزادی مطبوعات این حکم را محکوم کردند و خواستار آزادی فوری او شدند.</p>" +
+        "<blockquote><p>«روزنامه‌نگاری جرم نیست.»</p></blockquote>",
+    }),
+    story(rights, {
+      id: 101,
+      title: "Appeal court hears the case of a jailed newspaper editor",
+      url: "https://rights.example.org/2026/01/appeal-hearing",
+      author: "Tomás Ferreira",
+      published: ago(3 * HOUR + 10 * MIN),
+      summary: "The editor's lawyers argued that the articles cited by prosecutors were ordinary reporting.",
+      content_html:
+        "<p>The appeal court heard arguments on Thursday in the case of a newspaper editor sentenced last " +
+        "spring to three years in prison over a series of articles about local land deals.</p>" +
+        '<figure><img src="/__fixtures__/courthouse.svg" alt="The court building at dusk" width="640" height="300">' +
+        "<figcaption>The appeal court, where the hearing resumed on Thursday.</figcaption></figure>" +
+        "<p>His lawyers told the three judges that every article cited by prosecutors was ordinary reporting, " +
+        'and filed the <a href="https://rights.example.org/documents/appeal-brief.pdf" rel="noopener noreferrer">full ' +
+        "appeal brief</a> with the court.</p>" +
+        "<blockquote><p>“Reporting on a land deal is not a crime,” one of the lawyers said outside the court.</p></blockquote>" +
+        "<h2>What happens next</h2>" +
+        "<p>A ruling is expected within a month. Rights groups have asked observers from three embassies to " +
+        'attend. Read <a href="https://rights.example.org/2025/11/first-hearing" rel="noopener noreferrer">our report ' +
+        "on the first hearing</a>.</p>",
+    }),
+    story(rights, {
+      id: 102,
+      title: "Title with <b>tags</b> & <img src=x onerror=alert(1)> stays text",
+      url: "https://rights.example.org/2026/01/markup",
+      published: ago(4 * HOUR),
+      summary: "A summary that mentions <script>alert(1)</script> as text.",
+      content_html: "<p>The title of this story contains characters that look like markup.</p>",
+    }),
+    story(courts, {
+      id: 103,
+      title: "Суд отложил рассмотрение дела журналиста до февраля",
+      url: "https://sud.example.org/news/delo-otlozheno",
+      author: "Анна Петрова",
+      published: ago(5 * HOUR),
+      summary: "Городской суд перенёс заседание по делу редактора независимой газеты.",
+      lang: "ru",
+      read: true,
+      content_html:
+        "<p>Городской суд в четверг перенёс заседание по делу редактора независимой газеты до 12 февраля. " +
+        "Защита просила приобщить к делу новые документы.</p>" +
+        "<p>Правозащитники называют преследование редактора давлением на прессу.</p>",
+    }),
+    story(rights, {
+      id: 105,
+      title: "Asylum seekers wait months for a first hearing",
+      url: "https://rights.example.org/2026/01/asylum-backlog",
+      author: "Dana Whitfield",
+      published: ago(26 * HOUR),
+      summary: "A backlog of cases leaves families without a decision for most of a year.",
+      read: true,
+      bookmarked: true,
+      content_html: "<p>A backlog of cases leaves families without a decision for most of a year.</p>",
+    }),
+    story(courts, {
+      id: 106,
+      title: "Обыски в редакции: что известно",
+      url: "https://sud.example.org/news/obyski",
+      published: ago(3 * DAY),
+      summary: "Полиция изъяла компьютеры и телефоны сотрудников.",
+      lang: "ru",
+      content_html: "<p>Полиция изъяла компьютеры и телефоны сотрудников редакции.</p>",
+    }),
+    story(monitor, {
+      id: 107,
+      title: "Weekly press-freedom roundup",
+      url: "https://monitor.example.org/roundup/2",
+      published: ago(10 * DAY),
+      summary: "Trials, raids and releases from the past week.",
+      content_html: "<p>Trials, raids and releases from the past week.</p>",
+    }),
+  ];
+  return {
+    sources: [
+      { ...rights, last_ok_at: ago(20 * MIN), last_error: null },
+      { ...courts, last_ok_at: ago(20 * MIN), last_error: null },
+      { ...azadi, last_ok_at: ago(20 * MIN), last_error: null },
+      { ...monitor, last_ok_at: ago(3 * DAY), last_error: MONITOR_ERROR },
+    ],
+    entries,
+    settings: { theme: "light", text_size: "medium", font: "serif", column_width: "medium" },
+  };
+}
+
+/** The base fixture plus one source with `count` older stories, for paging. */
+export function bulkFixture(count) {
+  const fixture = baseFixture();
+  const archive = { id: 5, url: "https://archive.example.org/feed.xml", site_url: null, title: "Wire Archive", folder: null };
+  fixture.sources.push({ ...archive, last_ok_at: ago(HOUR), last_error: null });
+  for (let i = 0; i < count; i += 1) {
+    fixture.entries.push(story(archive, {
+      id: 1000 + i,
+      title: `Archive story ${i + 1}`,
+      url: `https://archive.example.org/${i + 1}`,
+      published: ago(20 * DAY + i * HOUR),
+      summary: `Number ${i + 1} of the archive.`,
+      content_html: `<p>Archive story ${i + 1}.</p>`,
+    }));
+  }
+  return fixture;
+}
+
+/** First run: nothing subscribed yet. */
+export function emptyFixture() {
+  return { sources: [], entries: [], settings: { theme: "light", text_size: "medium", font: "serif", column_width: "medium" } };
+}

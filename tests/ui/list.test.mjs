@@ -1,0 +1,129 @@
+// The entry list: debounced search, keyset paging with a bounded DOM, empty views.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { setup, openApp } from "./harness.mjs";
+import { baseFixture, bulkFixture, STORY } from "./fixtures.mjs";
+
+const env = setup({ before, after });
+
+test("search runs as you type, once, with the final text after the typing pauses", async () => {
+  const app = await openApp(env.browser, env.server, baseFixture(), { clock: "install" });
+  const { page } = app;
+  await app.clearCalls();
+  await page.locator("#search").click();
+  for (const letter of "protest") {
+    await page.keyboard.type(letter);
+    await page.clock.runFor(100);
+  }
+  assert.deepEqual(await app.calls("list_entries"), [], "nothing is searched while typing goes on");
+
+  await page.clock.runFor(300);
+  const calls = await app.waitForCalls("list_entries");
+  assert.deepEqual(calls.map((c) => c.args), [{ query: { search: "protest", limit: 100 } }]);
+  await page.waitForFunction(() => document.querySelectorAll(".entry-row").length === 1);
+  assert.equal(await page.locator(".entry-row").getAttribute("data-id"), String(STORY.protest));
+
+  // A search with no match says so in words.
+  await page.keyboard.type("ers from mars");
+  await page.clock.runFor(300);
+  await page.locator("#list-empty:not([hidden])").waitFor();
+  assert.equal(await page.locator("#list-empty-title").textContent(), "Nothing matches “protesters from mars”");
+
+  // Escape clears the search at once and lists everything again.
+  await page.keyboard.press("Escape");
+  const last = (await app.waitForCalls("list_entries", 3)).at(-1);
+  assert.deepEqual(last.args, { query: { limit: 100 } });
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});
+
+test("stories load 100 at a time with the cursor, and only the rows in view exist", async () => {
+  const app = await openApp(env.browser, env.server, bulkFixture(250));
+  const { page } = app;
+  const list = page.locator("#entry-list");
+  let calls = await app.calls("list_entries");
+  assert.equal(calls.length, 1);
+  const rows = await page.locator(".entry-row").count();
+  assert.ok(rows > 0 && rows < 40, `only the rows in view are built (${rows})`);
+
+  const firstNext = await page.evaluate(async () => {
+    const page = await window.__TAURI__.core.invoke("list_entries", { query: { limit: 100 } });
+    window.__fake.calls.pop();
+    return page.next;
+  });
+  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  calls = await app.waitForCalls("list_entries", 2);
+  assert.deepEqual(calls[1].args, { query: { limit: 100, before: firstNext } });
+
+  await page.waitForFunction(() => document.getElementById("list-canvas").style.height === `${200 * 98}px`);
+  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  calls = await app.waitForCalls("list_entries", 3);
+  // 8 stories of the base fixture, then the archive from 1000 down: the second page ends at 1191.
+  assert.equal(calls[2].args.query.before.id, 1191);
+  await page.waitForFunction(() => document.getElementById("list-canvas").style.height === `${258 * 98}px`);
+
+  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  const lastRow = page.locator(".entry-row", { hasText: "Archive story 250" });
+  await lastRow.waitFor();
+  assert.equal(await lastRow.getAttribute("aria-setsize"), "258");
+  assert.equal(await lastRow.getAttribute("aria-posinset"), "258");
+  assert.ok((await page.locator(".entry-row").count()) < 40, "still only the rows in view");
+  assert.equal((await app.calls("list_entries")).length, 3, "nothing more is asked once next is null");
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});
+
+test("j at the end of a page loads the next one and keeps going", async () => {
+  const app = await openApp(env.browser, env.server, bulkFixture(250));
+  const { page } = app;
+  // Select the last loaded row without opening it.
+  await page.locator("#entry-list").focus();
+  await page.keyboard.press("End");
+  const selected = page.locator(".entry-row[aria-selected=true]");
+  await selected.waitFor();
+  const lastLoaded = Number(await selected.getAttribute("data-id"));
+  assert.equal(lastLoaded, 1091, "the last row of the first page");
+  await page.keyboard.press("j");
+  await page.waitForFunction((id) => {
+    const open = document.querySelector(".entry-row.is-open");
+    return open && Number(open.dataset.id) === id + 1;
+  }, lastLoaded);
+  assert.ok((await app.calls("list_entries")).length >= 2);
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});
+
+test("an empty view explains itself", async () => {
+  const fixture = baseFixture();
+  for (const e of fixture.entries) e.bookmarked = false;
+  const app = await openApp(env.browser, env.server, fixture);
+  const { page } = app;
+  await page.locator('.source-button[data-view="bookmarks"]').click();
+  await page.locator("#list-empty:not([hidden])").waitFor();
+  assert.equal(await page.locator("#list-empty-title").textContent(), "No bookmarks");
+  assert.match(await page.locator("#list-empty-hint").textContent(), /Press b/);
+  assert.equal(await page.locator("#view-title").textContent(), "Bookmarks");
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});
+
+test("a source whose last refresh failed shows a badge and the reason", async () => {
+  const app = await openApp(env.browser, env.server, baseFixture());
+  const { page } = app;
+  const monitor = page.locator('.source-item[data-source-id="4"]');
+  const badge = monitor.locator(".source-error");
+  assert.equal(await badge.isVisible(), true);
+  assert.equal(await badge.getAttribute("title"), "Last refresh failed: the server answered 503 Service Unavailable");
+  assert.equal((await badge.textContent()).trim(), "(last refresh failed: the server answered 503 Service Unavailable)");
+  assert.equal(await page.locator('.source-item[data-source-id="1"] .source-error').isVisible(), false);
+
+  await monitor.locator(".source-button").click();
+  assert.deepEqual((await app.waitForCalls("list_entries", 2)).at(-1).args, { query: { sourceId: 4, limit: 100 } });
+  await page.locator("#view-error:not([hidden])").waitFor();
+  assert.equal(await page.locator("#view-error-text").textContent(),
+    "The last refresh of this source failed: the server answered 503 Service Unavailable");
+  assert.equal(await page.locator("#view-title").textContent(), "Press Freedom Monitor");
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});

@@ -1,0 +1,97 @@
+// The one gateway to the Rust side: the only file that knows command and event names and calls
+// `window.__TAURI__`. Every failure leaves here as an ApiError with a `code` and a readable `message`.
+
+export class ApiError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+  }
+}
+
+/** Turns whatever a command rejected with into an ApiError whose message is words, never "[object Object]". */
+function toApiError(raw) {
+  if (raw instanceof ApiError) return raw;
+  if (raw && typeof raw === "object") {
+    const code = typeof raw.code === "string" && raw.code ? raw.code : "unknown";
+    let message = typeof raw.message === "string" ? raw.message.trim() : "";
+    if (!message && typeof raw.error === "string") message = raw.error;
+    if (!message) message = code === "unknown" ? "Something went wrong." : `Something went wrong (${code}).`;
+    return new ApiError(code, message);
+  }
+  if (typeof raw === "string" && raw.trim()) return new ApiError("unknown", raw.trim());
+  return new ApiError("unknown", "Something went wrong.");
+}
+
+function tauri() {
+  const t = window.__TAURI__;
+  if (!t || !t.core || typeof t.core.invoke !== "function") {
+    throw new ApiError("no_backend", "Offprint's window is running without its backend.");
+  }
+  return t;
+}
+
+async function call(command, args) {
+  try {
+    return await tauri().core.invoke(command, args);
+  } catch (raw) {
+    throw toApiError(raw);
+  }
+}
+
+/** Keeps only the filter keys the backend knows, so a stray field never reaches it. */
+function cleanQuery(query) {
+  const out = {};
+  for (const key of ["sourceId", "unreadOnly", "bookmarkedOnly", "since", "search", "before", "limit"]) {
+    if (query[key] !== undefined && query[key] !== null && query[key] !== false && query[key] !== "") {
+      out[key] = query[key];
+    }
+  }
+  return out;
+}
+
+export const listSources = () => call("list_sources");
+
+/** Newest first; `next` is the cursor for the page after this one, or null at the end. */
+export const listEntries = (query) => call("list_entries", { query: cleanQuery(query) });
+
+export const getEntry = (id) => call("get_entry", { id });
+
+export const setRead = (id, read) => call("set_read", { id, read });
+
+export const setBookmarked = (id, bookmarked) => call("set_bookmarked", { id, bookmarked });
+
+export const setReadMany = (ids, read) => call("set_read_many", { ids, read });
+
+/** Resolves to the ids it changed, for undo. The cursor and limit of `query` are not sent. */
+export async function markAllRead(query) {
+  const { before: _before, limit: _limit, ...rest } = query;
+  const result = await call("mark_all_read", { query: cleanQuery(rest) });
+  return Array.isArray(result?.ids) ? result.ids : [];
+}
+
+export function addSource(url, folder) {
+  const args = { url };
+  if (folder) args.folder = folder;
+  return call("add_source", args);
+}
+
+/** Refreshes one source, or every source when `sourceId` is omitted. */
+export const syncNow = (sourceId) => call("sync_now", sourceId == null ? {} : { sourceId });
+
+export const openLink = (url) => call("open_link", { url });
+
+export const getSettings = () => call("get_settings");
+
+export const setSettings = (settings) => call("set_settings", { settings });
+
+/** Calls `cb(payload)` for every sync-progress event; resolves to an unlisten function. */
+export async function onSyncProgress(cb) {
+  const t = tauri();
+  if (!t.event || typeof t.event.listen !== "function") return () => {};
+  try {
+    return await t.event.listen("sync-progress", (event) => cb(event.payload));
+  } catch (raw) {
+    throw toApiError(raw);
+  }
+}

@@ -1,0 +1,205 @@
+// The entry list: a virtualized listbox. Rows have one fixed height, so only the rows in view (plus a few)
+// exist in the DOM however many pages are loaded; scrolling near the end loads the next page.
+// Arrow keys move the selection without opening; a click or Enter opens the story (which marks it read).
+
+import { state, on, indexOfEntry, viewTitle, sourceById, totalUnread } from "./state.js";
+import * as actions from "./actions.js";
+import { relativeTime, fullTime } from "./time.js";
+
+const OVERSCAN = 8;
+const FIRST_LETTER = /\p{L}/u;
+const RTL_SCRIPT = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+
+/**
+ * The direction of a title by its first letter, as dir="auto" decides it. A row takes its title's direction as a
+ * whole (dot, source and date mirror too); dir="auto" on the row itself would be decided by the date instead.
+ */
+function textDirection(text) {
+  const letter = (text ?? "").match(FIRST_LETTER)?.[0];
+  if (!letter) return "auto";
+  return RTL_SCRIPT.test(letter) ? "rtl" : "ltr";
+}
+const LOAD_AHEAD_ROWS = 15;
+
+const EMPTY = {
+  all: ["No stories yet", "Refresh to fetch the latest stories from your sources."],
+  unread: ["All caught up", "There is nothing unread. New stories appear here after a refresh."],
+  today: ["Nothing today yet", "Stories published since midnight appear here."],
+  bookmarks: ["No bookmarks", "Press b or the Bookmark button on a story to keep it here for good."],
+  source: ["No stories from this source", "Refresh it to fetch its latest stories."],
+};
+
+export function createListView() {
+  const list = document.getElementById("entry-list");
+  const canvas = document.getElementById("list-canvas");
+  const template = document.getElementById("entry-row-template");
+  const empty = document.getElementById("list-empty");
+  const newStories = document.getElementById("new-stories");
+  const rendered = new Map();
+  let rowHeight = 0;
+
+  function measure() {
+    rowHeight = parseFloat(getComputedStyle(list).getPropertyValue("--row-height")) || 84;
+  }
+
+  function createRow() {
+    const row = template.content.firstElementChild.cloneNode(true);
+    row.style.height = `${rowHeight}px`;
+    return row;
+  }
+
+  function fill(row, entry, index) {
+    const title = entry.title || "(untitled)";
+    const when = relativeTime(entry.published);
+    row.id = `entry-${entry.id}`;
+    row.dir = textDirection(title);
+    row.dataset.id = String(entry.id);
+    row.style.top = `${index * rowHeight}px`;
+    row.classList.toggle("is-unread", !entry.read);
+    row.classList.toggle("is-bookmarked", entry.bookmarked);
+    row.classList.toggle("is-open", entry.id === state.openId);
+    row.setAttribute("aria-selected", String(entry.id === state.selectedId));
+    row.setAttribute("aria-posinset", String(index + 1));
+    row.setAttribute("aria-setsize", state.next ? "-1" : String(state.entries.length));
+    const label = [title, entry.source_title, entry.read ? "read" : "unread"];
+    if (entry.bookmarked) label.push("bookmarked");
+    if (when) label.push(when);
+    row.setAttribute("aria-label", label.join(", "));
+    row.querySelector(".entry-title").textContent = title;
+    row.querySelector(".entry-source").textContent = entry.source_title;
+    row.querySelector(".entry-summary").textContent = entry.summary;
+    const date = row.querySelector(".entry-date");
+    date.textContent = when;
+    date.dateTime = entry.published;
+    date.title = fullTime(entry.published);
+  }
+
+  function render() {
+    const entries = state.entries;
+    canvas.style.height = `${entries.length * rowHeight}px`;
+    const top = list.scrollTop;
+    const height = list.clientHeight || window.innerHeight;
+    const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN);
+    const last = Math.min(entries.length - 1, Math.ceil((top + height) / rowHeight) + OVERSCAN);
+    const keep = new Set();
+    for (let i = first; i <= last; i += 1) {
+      const entry = entries[i];
+      keep.add(entry.id);
+      let row = rendered.get(entry.id);
+      if (!row) {
+        row = createRow();
+        rendered.set(entry.id, row);
+        canvas.append(row);
+      }
+      fill(row, entry, i);
+    }
+    for (const [id, row] of rendered) {
+      if (!keep.has(id)) {
+        row.remove();
+        rendered.delete(id);
+      }
+    }
+    const selected = state.selectedId != null && rendered.has(state.selectedId);
+    if (selected) list.setAttribute("aria-activedescendant", `entry-${state.selectedId}`);
+    else list.removeAttribute("aria-activedescendant");
+    list.setAttribute("aria-busy", String(state.loading));
+    renderEmpty();
+    if (state.next && !state.loading && last >= entries.length - LOAD_AHEAD_ROWS) actions.loadMore();
+  }
+
+  function renderEmpty() {
+    const isEmpty = state.listLoaded && state.entries.length === 0;
+    empty.hidden = !isEmpty;
+    list.hidden = isEmpty;
+    if (!isEmpty) return;
+    let [title, hint] = EMPTY[state.view.kind] ?? EMPTY.all;
+    if (state.listError) {
+      [title, hint] = ["Could not list the stories", state.listError.message];
+    } else if (state.search.trim()) {
+      [title, hint] = [`Nothing matches “${state.search.trim()}”`, "Try fewer or other words."];
+    }
+    document.getElementById("list-empty-title").textContent = title;
+    document.getElementById("list-empty-hint").textContent = hint;
+  }
+
+  function renderHeader() {
+    document.getElementById("view-title").textContent = viewTitle();
+    const count = document.getElementById("view-count");
+    const source = state.view.kind === "source" ? sourceById(state.view.sourceId) : null;
+    const unread = source ? source.unread_count : totalUnread();
+    count.textContent = ["all", "unread", "source"].includes(state.view.kind) && unread > 0 ? `${unread} unread` : "";
+    const banner = document.getElementById("view-error");
+    banner.hidden = !source?.last_error;
+    if (source?.last_error) {
+      document.getElementById("view-error-text").textContent =
+        `The last refresh of this source failed: ${source.last_error.message}`;
+    }
+  }
+
+  function scrollToSelected() {
+    const index = indexOfEntry(state.selectedId);
+    if (index === -1) return;
+    const top = index * rowHeight;
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (top + rowHeight > list.scrollTop + list.clientHeight) list.scrollTop = top + rowHeight - list.clientHeight;
+  }
+
+  function renderNewStories() {
+    const n = state.newSinceLoad;
+    newStories.hidden = n <= 0 || state.entries.length === 0;
+    newStories.textContent = n === 1 ? "Show 1 new story" : `Show ${n} new stories`;
+  }
+
+  list.addEventListener("click", (event) => {
+    const row = event.target.closest(".entry-row");
+    if (row) actions.openEntry(Number(row.dataset.id));
+  });
+
+  list.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const page = Math.max(1, Math.floor(list.clientHeight / rowHeight) - 1);
+    const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    if (event.key in moves) {
+      event.preventDefault();
+      const delta = moves[event.key];
+      if (delta === -Infinity) actions.select(state.entries[0]?.id ?? null);
+      else if (delta === Infinity) actions.select(state.entries.at(-1)?.id ?? null);
+      else actions.step(delta, { open: false });
+    } else if (event.key === "Enter" && state.selectedId != null) {
+      event.preventDefault();
+      actions.openEntry(state.selectedId);
+    }
+  });
+
+  list.addEventListener("scroll", render, { passive: true });
+  window.addEventListener("resize", render);
+  newStories.addEventListener("click", () => actions.reloadList());
+
+  on("list-reset", () => {
+    list.scrollTop = 0;
+    for (const row of rendered.values()) row.remove();
+    rendered.clear();
+  });
+  on("entries", () => {
+    render();
+    renderNewStories();
+  });
+  on("entry-changed", (id) => {
+    const row = rendered.get(id);
+    const index = indexOfEntry(id);
+    if (row && index !== -1) fill(row, state.entries[index], index);
+  });
+  on("selection", () => {
+    scrollToSelected();
+    render();
+  });
+  on("reader", render);
+  on("new-stories", renderNewStories);
+  on("tick", render);
+  on("view", renderHeader);
+  on("sources", renderHeader);
+
+  measure();
+  renderHeader();
+  return { focus: () => list.focus() };
+}

@@ -1,0 +1,144 @@
+// The sources pane: the smart views, then every source (grouped by folder) with its unread count and, when
+// its last refresh failed, an error badge that says why.
+
+import { state, on, SMART_VIEWS, sameView, totalUnread } from "./state.js";
+import * as actions from "./actions.js";
+import { refresh } from "./sync-actions.js";
+import { fullTime } from "./time.js";
+
+const VIEW_ICONS = { all: "#i-inbox", unread: "#i-dot", today: "#i-sun", bookmarks: "#i-star" };
+
+function svgUse(href, className) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("aria-hidden", "true");
+  if (className) svg.setAttribute("class", className);
+  const use = document.createElementNS(ns, "use");
+  use.setAttribute("href", href);
+  svg.append(use);
+  return svg;
+}
+
+function byTitle(a, b) {
+  return a.title.localeCompare(b.title, undefined, { sensitivity: "base" });
+}
+
+export function createSourcesView() {
+  const pane = document.getElementById("sources-pane");
+  const smart = document.getElementById("smart-views");
+  const groups = document.getElementById("source-groups");
+  const template = document.getElementById("source-row-template");
+
+  function countText(n) {
+    return n > 0 ? String(n) : "";
+  }
+
+  function renderSmartViews() {
+    const items = SMART_VIEWS.map((view) => {
+      const li = document.createElement("li");
+      li.className = "source-item";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "source-button";
+      button.dataset.action = "view";
+      button.dataset.view = view.kind;
+      const label = document.createElement("span");
+      label.className = "source-title";
+      label.textContent = view.label;
+      const count = document.createElement("span");
+      count.className = "source-count";
+      if (view.kind === "unread") count.textContent = countText(totalUnread());
+      button.append(svgUse(VIEW_ICONS[view.kind], "source-icon"), label, count);
+      if (sameView(state.view, view) && !state.welcome) button.setAttribute("aria-current", "page");
+      li.append(button);
+      return li;
+    });
+    smart.replaceChildren(...items);
+  }
+
+  function sourceRow(source) {
+    const li = template.content.firstElementChild.cloneNode(true);
+    li.dataset.sourceId = String(source.id);
+    const button = li.querySelector(".source-button");
+    button.dataset.sourceId = String(source.id);
+    li.querySelector(".source-title").textContent = source.title || source.url;
+    li.querySelector(".source-count").textContent = countText(source.unread_count);
+    const active = state.view.kind === "source" && state.view.sourceId === source.id && !state.welcome;
+    if (active) button.setAttribute("aria-current", "page");
+    const tooltip = [source.title || source.url, source.url];
+    const badge = li.querySelector(".source-error");
+    if (source.last_error) {
+      const reason = source.last_error.message || source.last_error.code;
+      badge.hidden = false;
+      badge.title = `Last refresh failed: ${reason}`;
+      const text = document.createElement("span");
+      text.className = "visually-hidden";
+      text.textContent = `(last refresh failed: ${reason})`;
+      badge.append(text);
+      li.classList.add("has-error");
+      tooltip.push(`Last refresh failed${source.last_error.at ? ` ${fullTime(source.last_error.at)}` : ""}: ${reason}`);
+    }
+    button.title = tooltip.join("\n");
+    const refresh = li.querySelector(".source-refresh");
+    refresh.dataset.sourceId = String(source.id);
+    refresh.setAttribute("aria-label", `Refresh ${source.title || source.url}`);
+    refresh.title = `Refresh ${source.title || source.url}`;
+    return li;
+  }
+
+  function renderSources() {
+    const unfiled = state.sources.filter((s) => !s.folder).sort(byTitle);
+    const folders = new Map();
+    for (const s of state.sources.filter((s) => s.folder)) {
+      if (!folders.has(s.folder)) folders.set(s.folder, []);
+      folders.get(s.folder).push(s);
+    }
+    const sections = [];
+    const section = (name, sources) => {
+      const heading = document.createElement("h2");
+      heading.className = "section-label";
+      heading.textContent = name;
+      heading.dir = "auto";
+      const ul = document.createElement("ul");
+      ul.className = "source-list";
+      ul.setAttribute("aria-label", name);
+      ul.append(...sources.map(sourceRow));
+      sections.push(heading, ul);
+    };
+    if (unfiled.length) section("Sources", unfiled);
+    for (const name of [...folders.keys()].sort((a, b) => a.localeCompare(b))) {
+      section(name, folders.get(name).sort(byTitle));
+    }
+    groups.replaceChildren(...sections);
+    const names = document.getElementById("folder-names");
+    names.replaceChildren(...[...folders.keys()].map((name) => Object.assign(document.createElement("option"), { value: name })));
+  }
+
+  /** Re-renders both lists, keeping keyboard focus on the same control when it was inside them. */
+  function render() {
+    const focused = pane.contains(document.activeElement) ? document.activeElement : null;
+    const key = focused?.dataset.action
+      ? `[data-action="${focused.dataset.action}"]` +
+        (focused.dataset.sourceId ? `[data-source-id="${focused.dataset.sourceId}"]` : "") +
+        (focused.dataset.view ? `[data-view="${focused.dataset.view}"]` : "")
+      : null;
+    renderSmartViews();
+    renderSources();
+    if (key && !pane.contains(document.activeElement)) pane.querySelector(key)?.focus();
+  }
+
+  pane.addEventListener("click", (event) => {
+    const control = event.target.closest("[data-action]");
+    if (!control || !pane.contains(control)) return;
+    const id = control.dataset.sourceId ? Number(control.dataset.sourceId) : null;
+    switch (control.dataset.action) {
+      case "view": actions.selectView({ kind: control.dataset.view }); break;
+      case "select": actions.selectView({ kind: "source", sourceId: id }); break;
+      case "refresh": refresh(id); break;
+    }
+  });
+
+  on("sources", render);
+  on("view", render);
+  render();
+}

@@ -1,0 +1,126 @@
+// What the window shows, in one place, and a tiny publish/subscribe so each pane re-renders only its part.
+// Topics: "sources", "view", "list-reset", "entries", "entry-changed" (id), "selection", "reader", "sync",
+// "new-stories", "settings", and "tick" (once a minute, for relative times).
+
+import { localMidnight } from "./time.js";
+
+export const PAGE_SIZE = 100;
+
+/** Failure codes that mean "no network", as opposed to a broken or moved feed. */
+const NETWORK_CODES = new Set(["dns", "connect", "timeout", "network", "tls"]);
+
+export const DEFAULT_SETTINGS = Object.freeze({
+  theme: "system",
+  text_size: "medium",
+  font: "serif",
+  column_width: "medium",
+});
+
+export const state = {
+  sources: [],
+  sourcesLoaded: false,
+  /** First-run screen: shown while there are no sources, until the reader moves on. */
+  welcome: false,
+  /** { kind: "all" | "unread" | "today" | "bookmarks" | "source", sourceId?: number } */
+  view: { kind: "all" },
+  search: "",
+  entries: [],
+  next: null,
+  /** True once the first page of the current view arrived. */
+  listLoaded: false,
+  loading: false,
+  listError: null,
+  /** Row the list's selection (keyboard focus) is on; may differ from the open entry. */
+  selectedId: null,
+  /** Entry shown in the reader, and its detail once loaded. */
+  openId: null,
+  entry: null,
+  readerError: null,
+  sync: { running: false, done: 0, total: 0, failed: 0, finished: null, sawEvents: false },
+  newSinceLoad: 0,
+  settings: { ...DEFAULT_SETTINGS },
+};
+
+const listeners = new Map();
+
+export function on(topic, fn) {
+  if (!listeners.has(topic)) listeners.set(topic, []);
+  listeners.get(topic).push(fn);
+}
+
+export function emit(topic, detail) {
+  for (const fn of listeners.get(topic) ?? []) fn(detail);
+}
+
+export const SMART_VIEWS = [
+  { kind: "all", label: "All" },
+  { kind: "unread", label: "Unread" },
+  { kind: "today", label: "Today" },
+  { kind: "bookmarks", label: "Bookmarks" },
+];
+
+export function sameView(a, b) {
+  return a.kind === b.kind && (a.kind !== "source" || a.sourceId === b.sourceId);
+}
+
+export function sourceById(id) {
+  return state.sources.find((s) => s.id === id) ?? null;
+}
+
+export function viewTitle(view = state.view) {
+  if (view.kind === "source") return sourceById(view.sourceId)?.title || "Source";
+  return SMART_VIEWS.find((v) => v.kind === view.kind)?.label ?? "All";
+}
+
+/** The `list_entries` filter for the current view and search, without cursor or limit. */
+export function viewQuery(view = state.view, search = state.search) {
+  const query = {};
+  if (view.kind === "unread") query.unreadOnly = true;
+  if (view.kind === "bookmarks") query.bookmarkedOnly = true;
+  if (view.kind === "today") query.since = localMidnight();
+  if (view.kind === "source") query.sourceId = view.sourceId;
+  const text = search.trim();
+  if (text) query.search = text;
+  return query;
+}
+
+export function indexOfEntry(id) {
+  return state.entries.findIndex((e) => e.id === id);
+}
+
+export function entryById(id) {
+  return state.entries.find((e) => e.id === id) ?? (state.entry?.id === id ? state.entry : null);
+}
+
+/** The entry commands like m, b and o act on: the open one, else the selected row. */
+export function currentEntry() {
+  const id = state.openId ?? state.selectedId;
+  return id == null ? null : entryById(id);
+}
+
+/** Applies a change of read/bookmark state to the list row and the open entry alike. */
+export function patchEntry(id, patch) {
+  const row = state.entries.find((e) => e.id === id);
+  if (row) Object.assign(row, patch);
+  if (state.entry?.id === id) Object.assign(state.entry, patch);
+  emit("entry-changed", id);
+}
+
+export function adjustUnread(sourceId, delta) {
+  const source = sourceById(sourceId);
+  if (!source) return;
+  source.unread_count = Math.max(0, source.unread_count + delta);
+  emit("sources");
+}
+
+export function totalUnread() {
+  return state.sources.reduce((sum, s) => sum + (s.unread_count || 0), 0);
+}
+
+/** Offline when every source's last attempt failed for want of a network. */
+export function isOffline() {
+  return (
+    state.sources.length > 0 &&
+    state.sources.every((s) => s.last_error && NETWORK_CODES.has(s.last_error.code))
+  );
+}

@@ -1,0 +1,74 @@
+// Refreshing sources: "Refresh all", one source's refresh, and the sync-progress events (which also arrive for
+// syncs the backend starts on its own schedule).
+
+import * as api from "./api.js";
+import { state, emit, sourceById } from "./state.js";
+import { loadSources, reloadList } from "./actions.js";
+import { toast, toastError } from "./toast.js";
+
+/** Refreshes one source, or all when `sourceId` is omitted; progress arrives through `syncProgress`. */
+export async function refresh(sourceId) {
+  const name = sourceId == null ? null : sourceById(sourceId)?.title;
+  if (state.sync.running) {
+    toast("A refresh is already running.");
+    return;
+  }
+  state.sync.sawEvents = false;
+  if (sourceId == null) Object.assign(state.sync, { running: true, done: 0, total: state.sources.length });
+  emit("sync");
+  let report;
+  try {
+    report = await api.syncNow(sourceId);
+  } catch (error) {
+    // Unless events of a sync the backend started on its own already drive the bar, there is nothing running.
+    if (!state.sync.sawEvents) state.sync.running = false;
+    emit("sync");
+    if (error.code === "sync_running") {
+      toast("A refresh is already running.");
+      return;
+    }
+    toastError(name ? `Could not refresh ${name}` : "Could not refresh", error);
+    return;
+  }
+  syncFinished(report);
+}
+
+/** One `sync-progress` event: a source finished, with new entries or an error. */
+export function syncProgress(p) {
+  const sync = state.sync;
+  if (!sync.sawEvents || p.done <= 1 || p.done < sync.done) Object.assign(sync, { failed: 0, finished: null });
+  Object.assign(sync, { running: p.done < p.total, done: p.done, total: p.total, sawEvents: true });
+  const source = sourceById(p.source_id);
+  if (p.error) {
+    sync.failed += 1;
+    if (source) source.last_error = { code: p.error.code, message: p.error.message, at: new Date().toISOString() };
+  } else if (source) {
+    source.last_error = null;
+  }
+  emit("sources");
+  if (!p.error && (p.new > 0 || p.updated > 0)) {
+    state.newSinceLoad += p.new || 0;
+    loadSources();
+  }
+  emit("sync");
+  if (!sync.running) afterSync();
+}
+
+function syncFinished(report) {
+  const sawEvents = state.sync.sawEvents;
+  Object.assign(state.sync, { running: false, finished: { at: new Date(), report }, sawEvents: false });
+  emit("sync");
+  loadSources();
+  // Normally the progress events already told of the new stories; a backend that sent none is covered here.
+  if (!sawEvents && report?.new > 0) {
+    state.newSinceLoad = report.new;
+    afterSync();
+  }
+}
+
+/** New stories arrived: an empty list fills itself; otherwise the reader is offered them (see the list view). */
+function afterSync() {
+  if (state.newSinceLoad <= 0) return;
+  if (state.entries.length === 0 && !state.loading) reloadList();
+  else emit("new-stories");
+}
