@@ -137,4 +137,16 @@ fn a_hostile_post_runs_no_script_in_the_window() {
     assert!(report["text"].as_str().unwrap().contains("Hello"), "{report}");
     assert_eq!(desktop.url(), start_url);
     desktop.screenshot(&webdriver::output_dir().join("hostile.png"));
+
+    // The themes' colours work in WebKitGTK, not only in Chromium (they rely on CSS light-dark()).
+    let colours = desktop.execute(
+        "const pane = document.getElementById('reader-pane');
+         const paint = (theme) => {
+             document.documentElement.dataset.theme = theme;
+             return getComputedStyle(pane).backgroundColor;
+         };
+         return [paint('light'), paint('dark')];",
+        json!([]),
+    );
+    assert_eq!(colours, json!(["rgb(255, 255, 255)", "rgb(25, 25, 27)"]));
 }
