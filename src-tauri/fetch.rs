@@ -225,7 +225,8 @@ fn classify(url: &Url, error: &reqwest::Error) -> Error {
     }
     let causes = causes(error);
     // The innermost cause says what happened ("Connection refused"); the outer layers repeat the URL.
-    let detail = causes.last().map(ToString::to_string).unwrap_or_else(|| error.to_string());
+    let innermost = causes.last().map(ToString::to_string).unwrap_or_else(|| error.to_string());
+    let detail = plain_words(&innermost);
     // rustls's own errors, and tokio-rustls's "tls handshake eof" when the peer hangs up mid-handshake.
     if causes.iter().any(|e| e.is::<rustls::Error>() || e.to_string().starts_with("tls handshake")) {
         return Error::Tls { url: url_s, detail };
@@ -242,6 +243,19 @@ fn classify(url: &Url, error: &reqwest::Error) -> Error {
     } else {
         Error::Network { url: url_s, detail }
     }
+}
+
+/// A cause as a reader can take it: no "(os error 111)", and a plain sentence for a server that answers
+/// an https request without TLS.
+fn plain_words(cause: &str) -> String {
+    if cause.contains("InvalidContentType") {
+        return "the server does not speak TLS at this address (try http:// instead of https://)".into();
+    }
+    let cause = match cause.rfind(" (os error ") {
+        Some(at) if cause.ends_with(')') => &cause[..at],
+        _ => cause,
+    };
+    cause.to_owned()
 }
 
 /// `error` and its causes, outermost first, looking inside the `io::Error`s that wrap the rest (whose
@@ -274,6 +288,13 @@ mod tests {
             let err = parse_user_url(bad).unwrap_err();
             assert_eq!(err.code(), "unsupported_url", "{bad}");
         }
+    }
+
+    #[test]
+    fn causes_are_said_in_plain_words() {
+        assert_eq!(plain_words("Connection refused (os error 111)"), "Connection refused");
+        assert!(plain_words("received corrupt message of type InvalidContentType").contains("try http://"));
+        assert_eq!(plain_words("tls handshake eof"), "tls handshake eof");
     }
 
     #[test]

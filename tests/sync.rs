@@ -337,6 +337,7 @@ async fn a_connection_refused_is_classified() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let err = reader.add(&format!("http://{closed}/feed.xml")).await.unwrap_err();
     assert_eq!(err.code(), "connect", "{err}");
+    assert!(err.to_string().ends_with("Connection refused"), "said in words, once: {err}");
 }
 
 #[tokio::test]

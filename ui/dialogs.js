@@ -45,7 +45,8 @@ export function createAddDialog() {
     try {
       const source = await actions.addSource(address, folder.value);
       dialog.close();
-      toast(`Subscribed to ${source.title || source.url}.`);
+      // Isolated, so a right-to-left name cannot carry the full stop to the other side.
+      toast(`Subscribed to \u2068${source.title || source.url}\u2069.`);
       actions.selectView({ kind: "source", sourceId: source.id });
     } catch (err) {
       showError(`Could not add this source: ${err.message}`);

@@ -53,7 +53,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
 pub fn main_window<R: Runtime, M: Manager<R>>(manager: &M) -> tauri::Result<tauri::WebviewWindow<R>> {
     WebviewWindowBuilder::new(manager, "main", WebviewUrl::App("index.html".into()))
         .title("Offprint")
-        .inner_size(1200.0, 800.0)
+        .inner_size(1360.0, 880.0)
         .min_inner_size(720.0, 480.0)
         .on_navigation(is_app_url)
         .on_new_window(|_, _| NewWindowResponse::Deny)

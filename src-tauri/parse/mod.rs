@@ -35,6 +35,9 @@ pub fn parse_feed(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Re
     if looks_like_html(trimmed) {
         return Err(not_a_feed(feed_url, "the response is an HTML page"));
     }
+    if !trimmed.starts_with(['<', '{']) {
+        return Err(not_a_feed(feed_url, "the response is neither XML nor JSON"));
+    }
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(feed_url.as_str()))
         .sanitize_content(false)

@@ -21,7 +21,7 @@ fn takes_the_name_out_of_an_rss_author_with_an_address() {
 
 #[test]
 fn an_html_page_or_an_empty_body_is_not_a_feed() {
-    for body in ["", "   \n", "<!DOCTYPE html><html><body>hi</body></html>", "<html><p>x</p></html>"] {
+    for body in ["", "   \n", "<!DOCTYPE html><html><body>hi</body></html>", "<html><p>x</p></html>", "plain {text}"] {
         let err = parse_feed(body.as_bytes(), None, &feed_url()).unwrap_err();
         assert_eq!(err.code(), "not_a_feed", "{body:?}");
     }

@@ -43,7 +43,7 @@ test("Add source says in words why an address is not a feed, then subscribes a g
   assert.equal(await added.locator(".source-title").textContent(), "watch.example.org");
   assert.equal(await added.getAttribute("aria-current"), "page", "the new source is shown");
   assert.ok((await page.locator(".section-label").allTextContents()).includes("Watchdogs"));
-  assert.match(await page.locator(".toast").last().textContent(), /Subscribed to watch\.example\.org/);
+  assert.match(await page.locator(".toast").last().textContent(), /Subscribed to \u2068watch\.example\.org\u2069\./);
   assert.deepEqual(app.problems, []);
   await app.close();
 });
