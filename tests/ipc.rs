@@ -34,7 +34,9 @@ fn app_with(fixtures: &[&str]) -> Window {
     let state = AppState::open(dir.path()).unwrap();
     let app = setup(mock_builder(), state).build(mock_context(noop_assets())).unwrap();
     // The setup hook, which opens this window, runs when the event loop starts; tests have none.
-    let window = offprint::desktop::main_window(&app).unwrap();
+    let store = offprint::store::Store::open_in(dir.path()).unwrap();
+    let settings = offprint::settings::ReadingSettings::load(&store).unwrap();
+    let window = offprint::desktop::main_window(&app, &settings).unwrap();
     assert_eq!(window.label(), "main");
     Window { _app: app, window, _dir: dir, _server: server }
 }

@@ -13,6 +13,7 @@ use tauri::{Builder, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
 
 use crate::error::Result;
 use crate::fetch::{FetchConfig, Fetcher};
+use crate::settings::ReadingSettings;
 use crate::store::Store;
 use crate::sync::SharedStore;
 
@@ -43,21 +44,47 @@ impl AppState {
 /// pass `tauri::test::mock_builder()`.
 pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder.plugin(tauri_plugin_opener::init()).manage(state).invoke_handler(commands::handler()).setup(|app| {
-        main_window(app.handle())?;
+        let settings = {
+            let state = app.state::<AppState>();
+            let reader = state.reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            ReadingSettings::load(&reader)?
+        };
+        main_window(app.handle(), &settings)?;
         Ok(())
     })
 }
 
 /// The main window. It shows only the bundled UI: any navigation elsewhere is refused (links open in
-/// the system browser instead, through `open_link`), and no page may open a window of its own.
-pub fn main_window<R: Runtime, M: Manager<R>>(manager: &M) -> tauri::Result<tauri::WebviewWindow<R>> {
-    WebviewWindowBuilder::new(manager, "main", WebviewUrl::App("index.html".into()))
+/// the system browser instead, through `open_link`), and no page may open a window of its own. The
+/// reading settings are applied before the first paint, so a dark theme never flashes white.
+pub fn main_window<R: Runtime, M: Manager<R>>(
+    manager: &M,
+    settings: &ReadingSettings,
+) -> tauri::Result<tauri::WebviewWindow<R>> {
+    let mut builder = WebviewWindowBuilder::new(manager, "main", WebviewUrl::App("index.html".into()));
+    if settings.theme == "dark" {
+        builder = builder.background_color(tauri::window::Color(25, 25, 27, 255));
+    }
+    builder
+        .initialization_script(settings_script(settings))
         .title("Offprint")
         .inner_size(1360.0, 880.0)
         .min_inner_size(720.0, 480.0)
         .on_navigation(is_app_url)
         .on_new_window(|_, _| NewWindowResponse::Deny)
         .build()
+}
+
+/// Sets the reading settings on `<html>` as early as the page exists; `ui/settings.js` keeps them after.
+fn settings_script(settings: &ReadingSettings) -> String {
+    // Every value is one of a few known words (ReadingSettings::load), and JSON-encoded besides.
+    let json = serde_json::to_string(settings).unwrap_or_else(|_| "{}".into());
+    format!(
+        "(function () {{ var s = {json}; function apply() {{ var r = document.documentElement; if (!r) return false; \
+         r.dataset.theme = s.theme; r.dataset.textSize = s.text_size; r.dataset.font = s.font; \
+         r.dataset.column = s.column_width; return true; }} \
+         if (!apply()) document.addEventListener('readystatechange', apply, {{ once: true }}); }})();"
+    )
 }
 
 /// The bundled UI's own origin: `tauri://localhost` (Linux, macOS) or `http(s)://tauri.localhost`.
