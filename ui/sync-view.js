@@ -36,7 +36,13 @@ export function createSyncView() {
       const parts = [`Refreshed at ${timeOfDay.format(at)}`];
       if (report.new) parts.push(`${report.new} new`);
       if (report.failed) parts.push(`${report.failed} failed`);
-      summary.textContent = parts.join(" · ");
+      // Each part stays on one line; the footer may wrap only between them.
+      summary.replaceChildren(...parts.flatMap((text, i) => {
+        const part = document.createElement("span");
+        part.className = "summary-part";
+        part.textContent = text;
+        return i ? [" · ", part] : [part];
+      }));
     } else if (sync.sawEvents && sync.total > 0) {
       summary.textContent = sync.failed ? `Refreshed · ${sync.failed} failed` : "Refreshed";
     } else {
