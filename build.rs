@@ -16,6 +16,11 @@ const COMMANDS: &[&str] = &[
     "open_link",
     "get_settings",
     "set_settings",
+    "set_full_text",
+    "get_cache_info",
+    "get_cache_settings",
+    "set_cache_settings",
+    "clean_cache",
 ];
 
 fn main() {

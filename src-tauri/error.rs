@@ -26,6 +26,10 @@ pub enum Error {
     Parse { url: String, detail: String },
     #[error("request to {url} failed: {detail}")]
     Network { url: String, detail: String },
+    #[error("no article found at {url}: {detail}")]
+    NotAnArticle { url: String, detail: String },
+    #[error("{url} is not a picture Offprint keeps: {detail}")]
+    NotAnImage { url: String, detail: String },
 
     #[error("already subscribed (source {id})")]
     AlreadySubscribed { id: i64 },
@@ -71,6 +75,8 @@ impl Error {
             Error::NotAFeed { .. } => "not_a_feed".into(),
             Error::Parse { .. } => "parse".into(),
             Error::Network { .. } => "network".into(),
+            Error::NotAnArticle { .. } => "not_an_article".into(),
+            Error::NotAnImage { .. } => "not_an_image".into(),
             Error::AlreadySubscribed { .. } => "already_subscribed".into(),
             Error::NotFound { .. } => "not_found".into(),
             Error::InvalidArgument(_) => "invalid_argument".into(),
@@ -79,6 +85,23 @@ impl Error {
             Error::Db(_) | Error::DbOpen { .. } => "database".into(),
             Error::Io { .. } => "io".into(),
         }
+    }
+
+    /// Whether the failure may pass by itself (the network, a busy server), so trying again later makes
+    /// sense; a 404 or a page that is not an article will not change.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Dns { .. } | Error::Connect { .. } | Error::Timeout { .. } | Error::Network { .. } => true,
+            Error::Tls { .. } => true,
+            Error::Http { status, .. } => *status == 408 || *status == 429 || *status >= 500,
+            _ => false,
+        }
+    }
+
+    /// Whether the failure says the network could not be reached at all, rather than that one server
+    /// failed.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, Error::Dns { .. } | Error::Connect { .. } | Error::Timeout { .. } | Error::Network { .. })
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {

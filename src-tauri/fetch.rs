@@ -19,6 +19,10 @@ pub struct FetchConfig {
     pub timeout: Duration,
     /// Largest body accepted, counted after decompression.
     pub max_body: u64,
+    /// Largest article page accepted.
+    pub max_page: u64,
+    /// Largest picture accepted.
+    pub max_image: u64,
     pub max_redirects: usize,
     pub user_agent: String,
 }
@@ -29,6 +33,8 @@ impl Default for FetchConfig {
             connect_timeout: Duration::from_secs(15),
             timeout: Duration::from_secs(60),
             max_body: 16 * 1024 * 1024,
+            max_page: 8 * 1024 * 1024,
+            max_image: 12 * 1024 * 1024,
             max_redirects: 10,
             user_agent: format!("Offprint/{} (feed reader)", env!("CARGO_PKG_VERSION")),
         }
@@ -71,8 +77,35 @@ pub struct Fetcher {
     config: FetchConfig,
 }
 
-const ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, \
-                      application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
+/// What is being fetched: it decides what the request accepts and how big an answer may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Feed,
+    /// An article page, for its full text.
+    Page,
+    Image,
+}
+
+impl Kind {
+    fn accept(self) -> &'static str {
+        match self {
+            Kind::Feed => {
+                "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, \
+                 application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+            }
+            Kind::Page => "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
+            Kind::Image => "image/avif, image/webp, image/png, image/jpeg, image/gif, image/*;q=0.8",
+        }
+    }
+
+    fn limit(self, config: &FetchConfig) -> u64 {
+        match self {
+            Kind::Feed => config.max_body,
+            Kind::Page => config.max_page,
+            Kind::Image => config.max_image,
+        }
+    }
+}
 
 impl Fetcher {
     pub fn new(config: FetchConfig) -> Result<Fetcher> {
@@ -88,13 +121,27 @@ impl Fetcher {
         Ok(Fetcher { client, config })
     }
 
-    /// GETs `url`, sending `validators` so an unchanged resource answers 304.
+    /// GETs the feed at `url`, sending `validators` so an unchanged feed answers 304.
     pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<Fetched> {
+        self.fetch_kind(url, validators, Kind::Feed).await
+    }
+
+    /// GETs an article page or a picture, under the same rules as a feed.
+    pub async fn get(&self, url: &Url, kind: Kind) -> Result<Response> {
+        match self.fetch_kind(url, &Validators::default(), kind).await? {
+            Fetched::Body(response) => Ok(response),
+            Fetched::NotModified { .. } => {
+                Err(Error::Network { url: url.to_string(), detail: "answered 304 to a plain request".into() })
+            }
+        }
+    }
+
+    async fn fetch_kind(&self, url: &Url, validators: &Validators, kind: Kind) -> Result<Fetched> {
         let mut current = check_scheme(url.clone())?;
         let mut visited = HashSet::from([current.clone()]);
         let mut all_permanent = true;
         for _ in 0..=self.config.max_redirects {
-            let response = self.send(&current, validators).await?;
+            let response = self.send(&current, validators, kind).await?;
             let status = response.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let next = redirect_target(&current, response.headers())?;
@@ -115,13 +162,14 @@ impl Fetcher {
             if !status.is_success() {
                 return Err(Error::Http { url: current.to_string(), status: status.as_u16() });
             }
-            return self.read(response, current, moved_to, validators).await.map(Fetched::Body);
+            let limit = kind.limit(&self.config);
+            return self.read(response, current, moved_to, validators, limit).await.map(Fetched::Body);
         }
         Err(Error::RedirectLoop { url: url.to_string(), limit: self.config.max_redirects })
     }
 
-    async fn send(&self, url: &Url, validators: &Validators) -> Result<reqwest::Response> {
-        let mut request = self.client.get(url.clone()).header(header::ACCEPT, ACCEPT);
+    async fn send(&self, url: &Url, validators: &Validators, kind: Kind) -> Result<reqwest::Response> {
+        let mut request = self.client.get(url.clone()).header(header::ACCEPT, kind.accept());
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
@@ -137,8 +185,8 @@ impl Fetcher {
         url: Url,
         moved_to: Option<Url>,
         sent: &Validators,
+        limit: u64,
     ) -> Result<Response> {
-        let limit = self.config.max_body;
         let too_large = || Error::TooLarge { url: url.to_string(), limit };
         // Compressed bodies have no usable length; the decoded size is checked as it streams in.
         if response.content_length().is_some_and(|len| len > limit) {

@@ -5,10 +5,13 @@ pub mod cli;
 #[cfg(feature = "desktop")]
 pub mod desktop;
 pub mod error;
+pub mod extract;
 pub mod fetch;
+pub mod localize;
 pub mod model;
 pub mod parse;
 pub mod paths;
+pub mod pictures;
 pub mod sanitize;
 pub mod settings;
 pub mod store;

@@ -9,6 +9,8 @@ use url::Url;
 pub struct ParsedFeed {
     pub title: String,
     pub site_url: Option<String>,
+    /// The feed's icon or logo, when it names one.
+    pub icon: Option<String>,
     pub entries: Vec<ParsedEntry>,
 }
 
@@ -41,12 +43,54 @@ pub struct ParsedEntry {
     pub base: Option<Url>,
 }
 
-/// An entry ready to store: the body has been sanitized and reduced to text for search.
+/// An entry ready to store: the body has been sanitized, its pictures point at the cache, and it has
+/// been reduced to text for search.
 #[derive(Debug, Clone, Default)]
 pub struct CleanEntry {
     pub meta: EntryMeta,
+    /// What the reader sees: the article page's text when extraction gave one, else the feed's.
     pub content_html: String,
     pub plain_text: String,
+    /// The feed's own version, kept when `content_html` is the article page's.
+    pub feed_html: Option<String>,
+    /// The remote URLs of every picture either version shows, in order.
+    pub images: Vec<String>,
+    /// What fetching the article page gave, when it was tried in this sync.
+    pub extract: Option<Extraction>,
+}
+
+/// The result of one attempt to take an entry's full text from its article page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Extraction {
+    /// `content_html` is now the article's text.
+    Full,
+    /// The page gave no more than the feed already had.
+    Short,
+    Failed {
+        code: String,
+        message: String,
+    },
+}
+
+impl Extraction {
+    /// As stored in `entry_contents.extract_status`.
+    pub fn status(&self) -> &str {
+        match self {
+            Extraction::Full => "ok",
+            Extraction::Short => "short",
+            Extraction::Failed { code, .. } => code,
+        }
+    }
+}
+
+/// One picture of an entry, as `offprint-cli show` reports it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ImageInfo {
+    pub url: String,
+    pub local_url: String,
+    pub bytes: Option<i64>,
+    /// `cached`, `failed`, `skipped`, or `pending` (not fetched yet).
+    pub status: String,
 }
 
 /// What the cache says about a source. Serialized as the `sources` contract of `offprint-cli`.
@@ -61,6 +105,10 @@ pub struct SourceInfo {
     pub entry_count: i64,
     pub last_ok_at: Option<String>,
     pub last_error: Option<SourceError>,
+    /// When the full text is fetched from the article page: `off`, `auto` or `always`.
+    pub full_text: String,
+    /// The site's icon in the cache, as a local picture URL.
+    pub icon_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -94,6 +142,13 @@ pub struct EntryDetail {
     pub content_html: String,
     pub lang: Option<String>,
     pub dir: String,
+    /// `content_html` came from the article page, not the feed.
+    pub full_text: bool,
+    /// The feed's own version when `content_html` is the full text.
+    pub feed_html: Option<String>,
+    /// Why the last attempt to fetch the full text failed.
+    pub full_text_error: Option<String>,
+    pub images: Vec<ImageInfo>,
 }
 
 /// Which entries to list, newest first.
@@ -132,6 +187,26 @@ pub struct RefreshOutcome {
     pub updated: u64,
     /// Nothing to do: a 304, or the same body as last time.
     pub unchanged: bool,
+}
+
+/// What a cleanup removed.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct CleanupReport {
+    pub purged_entries: u64,
+    pub evicted_images: u64,
+    pub freed_bytes: u64,
+}
+
+/// How big the cache is.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct CacheInfo {
+    pub entries: i64,
+    pub bookmarked: i64,
+    /// Pictures kept, and the bytes of their distinct contents.
+    pub images: i64,
+    pub image_bytes: i64,
+    /// The database file with its write-ahead log.
+    pub database_bytes: i64,
 }
 
 /// The `sync` contract of `offprint-cli`.

@@ -1,9 +1,11 @@
 //! The sync orchestrator. [`refresh_source`] is the one place that runs the stages in order, and reads
-//! top to bottom: fetch, skip if unchanged, parse, sanitize, store. [`sync_all`] only decides how many
+//! top to bottom: fetch, skip if unchanged, parse, sanitize, full text for summaries, store. Then
+//! [`fetch_pictures`] brings the pictures the stored entries show. [`sync_all`] only decides how many
 //! run at once; [`subscribe`] is the same recipe for a source that is not stored yet.
 //!
-//! Parsing and sanitizing are CPU work and the store is blocking SQLite, so both run on the blocking
-//! pool, never on the async executor's threads. All writes go through one `Store` behind a mutex.
+//! Parsing, extracting and sanitizing are CPU work and the store is blocking SQLite, so they run on the
+//! blocking pool, never on the async executor's threads. All writes go through one `Store` behind a
+//! mutex.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,11 +16,17 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::fetch::{Fetched, Fetcher, Response, Validators, parse_user_url};
-use crate::model::{CleanEntry, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport};
+use crate::extract::{FullTextMode, extract_article, is_fuller};
+use crate::fetch::{Fetched, Fetcher, Kind, Response, Validators, parse_user_url};
+use crate::localize::localize_images;
+use crate::model::{
+    CleanEntry, CleanupReport, Extraction, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport,
+};
 use crate::parse::{complete_from_body, parse_feed};
-use crate::sanitize::sanitize_html;
-use crate::store::{FetchRecord, NewSource, SourceTarget, Store};
+use crate::pictures::{fetch_picture, write_file};
+use crate::sanitize::{SANITIZER_VERSION, sanitize_html};
+use crate::settings::CacheSettings;
+use crate::store::{FeedFacts, FetchRecord, KnownEntries, MAX_ATTEMPTS, NewSource, SourceTarget, Store};
 use crate::text::html_to_text;
 
 /// The cache, shared by the tasks of a sync. One writer at a time.
@@ -37,6 +45,13 @@ impl Default for SyncOptions {
         SyncOptions { concurrency: 8, per_host: 2 }
     }
 }
+
+/// Article pages of one source fetched at once.
+const PAGES_AT_ONCE: usize = 2;
+
+/// Pictures fetched at once, and at most this many from one host.
+const PICTURES_AT_ONCE: usize = 8;
+const PICTURES_PER_HOST: usize = 4;
 
 /// Reported after each source of a sync finishes.
 #[derive(Debug, Clone)]
@@ -79,8 +94,13 @@ pub async fn refresh_source(store: &SharedStore, fetcher: &Fetcher, source: &Sou
     // Parse and sanitize, off the async threads.
     let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url).await?;
 
+    // Full text from the article pages of summaries not seen before.
+    let known = with_store(store, move |s| s.known_entries(id)).await?;
+    let entries = add_full_text(fetcher, source.full_text, entries, &known).await;
+
     // Store, in one transaction.
-    with_store(store, move |s| s.apply_refresh(id, &record, &feed.title, feed.site_url.as_deref(), &entries)).await
+    let facts = feed_facts(&feed, &url);
+    with_store(store, move |s| s.apply_refresh(id, &record, &facts, &entries)).await
 }
 
 /// Refreshes every source, a few at a time, and reports per source. A failing source is recorded on
@@ -154,6 +174,7 @@ pub async fn sync_sources(
         }
     }
     report.errors.sort_by_key(|e| e.source_id);
+    fetch_pictures(store, fetcher).await?;
     Ok(report)
 }
 
@@ -164,29 +185,166 @@ pub async fn subscribe(
     fetcher: &Fetcher,
     input: &str,
     folder: Option<String>,
+    full_text: FullTextMode,
 ) -> Result<(SourceInfo, RefreshOutcome)> {
     let url = parse_user_url(input)?;
     let requested = url.to_string();
     if let Some(id) = with_store(store, move |s| s.source_id_by_url(&requested)).await? {
         return Err(Error::AlreadySubscribed { id });
     }
-    let response = match fetcher.fetch(&url, &Validators::default()).await? {
-        Fetched::Body(response) => response,
-        Fetched::NotModified { .. } => {
-            return Err(Error::Network { url: url.to_string(), detail: "answered 304 to a plain request".into() });
-        }
-    };
+    let response = fetcher.get(&url, Kind::Feed).await?;
     let address = response.moved_to.clone().unwrap_or(url).to_string();
     // The source is stored at its final address, so it has not moved.
     let record = FetchRecord { moved_to: None, ..fetch_record(&response) };
+    let final_url = response.final_url.clone();
     let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url).await?;
-    with_store(store, move |s| {
-        let new = NewSource { url: address, site_url: feed.site_url.clone(), title: feed.title.clone(), folder };
+    let entries = add_full_text(fetcher, full_text, entries, &KnownEntries::default()).await;
+    let facts = feed_facts(&feed, &final_url);
+    let (id, outcome) = with_store(store, move |s| {
+        let new =
+            NewSource { url: address, site_url: facts.site_url.clone(), title: facts.title.clone(), folder, full_text };
         let id = s.add_source(&new)?;
-        let outcome = s.apply_refresh(id, &record, &feed.title, feed.site_url.as_deref(), &entries)?;
-        Ok((s.source_info(id)?, outcome))
+        Ok((id, s.apply_refresh(id, &record, &facts, &entries)?))
     })
-    .await
+    .await?;
+    fetch_pictures(store, fetcher).await?;
+    Ok((with_store(store, move |s| s.source_info(id)).await?, outcome))
+}
+
+/// What the store keeps of the feed itself. A feed that names no icon gets its site's `/favicon.ico`.
+fn feed_facts(feed: &ParsedFeed, feed_url: &Url) -> FeedFacts {
+    let site = feed.site_url.as_deref().and_then(|u| Url::parse(u).ok()).unwrap_or_else(|| feed_url.clone());
+    let icon = feed.icon.clone().or_else(|| site.join("/favicon.ico").ok().map(String::from));
+    FeedFacts { title: feed.title.clone(), site_url: feed.site_url.clone(), icon }
+}
+
+/// The full-text stage: fetches the article page of each entry that needs one, a few at a time, and
+/// keeps the page's text when it is fuller than the feed's. A page that fails leaves its entry as the
+/// feed gave it, with the failure noted; it never fails the sync.
+async fn add_full_text(
+    fetcher: &Fetcher,
+    mode: FullTextMode,
+    entries: Vec<CleanEntry>,
+    known: &KnownEntries,
+) -> Vec<CleanEntry> {
+    let limit = Arc::new(Semaphore::new(PAGES_AT_ONCE));
+    let mut slots: Vec<Option<CleanEntry>> = Vec::with_capacity(entries.len());
+    let mut tasks = JoinSet::new();
+    for (slot, entry) in entries.into_iter().enumerate() {
+        match page_to_fetch(mode, &entry, known) {
+            Some(page) => {
+                let (limit, fetcher) = (limit.clone(), fetcher.clone());
+                tasks.spawn(async move {
+                    let _permit = limit.acquire_owned().await;
+                    (slot, with_full_text(&fetcher, mode, entry, page).await)
+                });
+                slots.push(None);
+            }
+            None => slots.push(Some(entry)),
+        }
+    }
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((slot, entry)) = joined {
+            slots[slot] = Some(entry);
+        }
+    }
+    slots.into_iter().flatten().collect()
+}
+
+/// The article page to fetch for `entry`, if it needs one: its source wants full text for it, and it is
+/// new, edited, cleaned by an older policy, or its last attempt failed for a reason that may have passed.
+fn page_to_fetch(mode: FullTextMode, entry: &CleanEntry, known: &KnownEntries) -> Option<Url> {
+    let url = entry.meta.url.as_deref().and_then(|u| Url::parse(u).ok())?;
+    if !matches!(url.scheme(), "http" | "https") || known.purged.contains(&entry.meta.key) {
+        return None;
+    }
+    if !mode.wants(&entry.plain_text) {
+        return None;
+    }
+    let needed = match known.kept.get(&entry.meta.key) {
+        None => true,
+        Some(k) if k.fingerprint != entry.meta.fingerprint || k.sanitizer_version < SANITIZER_VERSION => true,
+        Some(k) => match k.extract_status.as_deref() {
+            None => true,
+            Some("ok" | "short") => false,
+            Some(code) => is_transient_code(code) && k.extract_attempts < MAX_ATTEMPTS,
+        },
+    };
+    needed.then_some(url)
+}
+
+/// Whether an error code names a failure that may pass by itself (see [`Error::is_transient`]).
+fn is_transient_code(code: &str) -> bool {
+    match code.strip_prefix("http_").and_then(|s| s.parse::<u16>().ok()) {
+        Some(status) => status == 408 || status == 429 || status >= 500,
+        None => matches!(code, "dns" | "connect" | "tls" | "timeout" | "network"),
+    }
+}
+
+async fn with_full_text(fetcher: &Fetcher, mode: FullTextMode, mut entry: CleanEntry, page: Url) -> CleanEntry {
+    let page = async {
+        let response = fetcher.get(&page, Kind::Page).await?;
+        run_blocking(move || {
+            let article = extract_article(&response.body, response.content_type.as_deref(), &response.final_url)?;
+            Ok(clean_body(&article.html, Some(&response.final_url)))
+        })
+        .await
+    };
+    entry.extract = Some(match page.await {
+        Ok(page) if is_fuller(&page.plain_text, &entry.plain_text, mode) => {
+            entry.feed_html = Some(std::mem::replace(&mut entry.content_html, page.html));
+            entry.plain_text = page.plain_text;
+            let feed_images = std::mem::replace(&mut entry.images, page.images);
+            for url in feed_images {
+                if !entry.images.contains(&url) {
+                    entry.images.push(url);
+                }
+            }
+            Extraction::Full
+        }
+        Ok(_) => Extraction::Short,
+        Err(e) => Extraction::Failed { code: e.code(), message: e.to_string() },
+    });
+    entry
+}
+
+/// The pictures stage: fetches every picture the cache still lacks (new ones, and those whose last
+/// attempt failed for a passing reason), a few at a time and politely per host, into the data
+/// directory. A picture that fails is recorded and shows as a placeholder; it never fails the sync.
+pub async fn fetch_pictures(store: &SharedStore, fetcher: &Fetcher) -> Result<()> {
+    let (pending, images_dir) = with_store(store, |s| Ok((s.pending_images()?, s.images_dir().to_owned()))).await?;
+    let global = Arc::new(Semaphore::new(PICTURES_AT_ONCE));
+    let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let mut tasks = JoinSet::new();
+    for (id, url) in pending {
+        let host = Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
+        let host_limit = per_host.entry(host).or_insert_with(|| Arc::new(Semaphore::new(PICTURES_PER_HOST))).clone();
+        let (global, store, fetcher, images_dir) = (global.clone(), store.clone(), fetcher.clone(), images_dir.clone());
+        tasks.spawn(async move {
+            let _host = host_limit.acquire_owned().await;
+            let _slot = global.acquire_owned().await;
+            match fetch_picture(&fetcher, &url).await {
+                Ok(picture) => {
+                    with_store(&store, move |s| {
+                        let hash = write_file(&images_dir, &picture)?;
+                        s.record_image(id, &picture, &hash)
+                    })
+                    .await
+                }
+                Err(error) => with_store(&store, move |s| s.record_image_failure(id, &error)).await,
+            }
+        });
+    }
+    // A picture that could not be written (a full disk) stops nothing else; the first such error is
+    // reported once every other picture had its chance.
+    let mut first_error = None;
+    while let Some(joined) = tasks.join_next().await {
+        let result = joined.map_err(|e| Error::Internal(format!("picture fetch stopped: {e}"))).and_then(|r| r);
+        if let Err(e) = result {
+            first_error.get_or_insert(e);
+        }
+    }
+    first_error.map_or(Ok(()), Err)
 }
 
 async fn parse_and_clean(
@@ -202,13 +360,35 @@ async fn parse_and_clean(
     .await
 }
 
-/// The sanitize stage: the body becomes safe HTML and the text the search index sees.
+/// The sanitize stage: the body becomes safe HTML whose pictures point at the cache, and the text the
+/// search index sees.
 pub fn clean_entry(entry: ParsedEntry) -> CleanEntry {
-    let content_html = sanitize_html(&entry.raw_html, entry.base.as_ref());
-    let plain_text = html_to_text(&content_html);
+    let body = clean_body(&entry.raw_html, entry.base.as_ref());
     let mut meta = entry.meta;
-    complete_from_body(&mut meta, &plain_text);
-    CleanEntry { meta, content_html, plain_text }
+    complete_from_body(&mut meta, &body.plain_text);
+    CleanEntry { meta, content_html: body.html, plain_text: body.plain_text, images: body.images, ..Default::default() }
+}
+
+/// A body as it is stored: sanitized, pictures localized, and as text.
+struct CleanBody {
+    html: String,
+    plain_text: String,
+    images: Vec<String>,
+}
+
+fn clean_body(raw_html: &str, base: Option<&Url>) -> CleanBody {
+    let localized = localize_images(&sanitize_html(raw_html, base));
+    let plain_text = html_to_text(&localized.html);
+    CleanBody { html: localized.html, plain_text, images: localized.images }
+}
+
+/// Applies the retention settings now: old entries and pictures over their space go; bookmarks stay.
+pub async fn clean_up(store: &SharedStore) -> Result<CleanupReport> {
+    with_store(store, |s| {
+        let rules = CacheSettings::load(s)?.retention();
+        s.clean_up(&rules)
+    })
+    .await
 }
 
 /// Runs blocking store work on the blocking pool.

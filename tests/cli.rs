@@ -14,8 +14,19 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_offprint-cli");
 
-const SOURCE_FIELDS: &[&str] =
-    &["id", "url", "site_url", "title", "folder", "unread_count", "entry_count", "last_ok_at", "last_error"];
+const SOURCE_FIELDS: &[&str] = &[
+    "id",
+    "url",
+    "site_url",
+    "title",
+    "folder",
+    "unread_count",
+    "entry_count",
+    "last_ok_at",
+    "last_error",
+    "full_text",
+    "icon_url",
+];
 const LIST_FIELDS: &[&str] = &[
     "id",
     "source_id",
@@ -749,7 +760,7 @@ fn list_title_and_summary_are_plain_text() {
 // show, read, unread, bookmark, unbookmark
 
 #[test]
-fn show_json_has_the_list_fields_plus_content_html_and_lang() {
+fn show_json_has_the_list_fields_plus_content_and_its_pictures() {
     let (server, dir) = (Server::start(), common::data_dir());
     subscribe(&server, dir.path(), "rss2_content_encoded.xml");
     let list = entries(dir.path(), &[]);
@@ -759,7 +770,7 @@ fn show_json_has_the_list_fields_plus_content_html_and_lang() {
     let shown = json(dir.path(), &["show", &id.to_string(), "--json"]);
     let fields = keys(&shown);
     let mut wanted = set(LIST_FIELDS);
-    wanted.extend(set(&["content_html", "lang"]));
+    wanted.extend(set(&["content_html", "lang", "full_text", "feed_html", "full_text_error", "images"]));
     assert!(fields.is_superset(&wanted), "missing {:?} in {shown}", wanted.difference(&fields).collect::<Vec<_>>());
     for field in LIST_FIELDS {
         assert_eq!(shown[field], listed[field], "`{field}` differs between show and list");

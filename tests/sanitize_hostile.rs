@@ -5,12 +5,16 @@
 //! `innerHTML` (a fragment inside a `<div>`, scripting on) and, for good measure, as a whole document. Then
 //! every element and attribute of both trees is held against a policy written here, separately from the one
 //! in `src-tauri/sanitize.rs`: no element that runs, loads or submits anything, no foreign (SVG/MathML)
-//! element at all, no event handler, no style, and every URL absolute http(s) with two narrow exceptions.
+//! element at all, no event handler, no style, no class but an embed card's, and every URL absolute
+//! http(s) with two narrow exceptions.
 //!
 //! On top of the tree walk, the raw output must not spell `javascript:`, `vbscript:` or `<script` anywhere,
 //! even with its whitespace removed. That check is deliberately blunt: it would also flag those words in
 //! harmless text or a `title`, so the hostile rows below keep their payloads out of plain text and out of
 //! `title`/`alt` values, and the random generator never puts URLs there either.
+//!
+//! What is stored has its pictures localized as well (`localize_images`): there, every picture must load
+//! from the app's own `offprint-img` scheme and nothing else.
 
 mod common;
 
@@ -19,6 +23,7 @@ use std::sync::{Arc, Mutex};
 use html5ever::tendril::TendrilSink;
 use html5ever::{Attribute, ParseOpts, QualName, local_name, ns, parse_document, parse_fragment};
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use offprint::localize::localize_images;
 use offprint::sanitize::sanitize_html;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -112,8 +117,25 @@ const RASTER_DATA_PREFIXES: &[&str] = &[
     "data:image/avif;base64,",
 ];
 
+/// The classes the UI styles embed cards with; no other class may reach the window.
+const CARD_CLASSES: &[(&str, &str)] =
+    &[("a", "op-embed"), ("img", "op-embed-thumb"), ("span", "op-embed-provider"), ("span", "op-embed-title")];
+
+/// Where the pictures of the checked HTML may come from.
+#[derive(Clone, Copy, PartialEq)]
+enum Pictures {
+    /// Sanitized: the web, or a small inline raster image.
+    Remote,
+    /// Sanitized and localized: only `offprint-img://localhost/<key>`, one URL per picture.
+    Local,
+}
+
 /// Everything in `output` that could run code once it is set as innerHTML; empty when it is safe.
 fn problems(output: &str) -> Vec<String> {
+    problems_in(output, Pictures::Remote)
+}
+
+fn problems_in(output: &str, pictures: Pictures) -> Vec<String> {
     let mut found = Vec::new();
     let squashed: String = output.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
     for needle in ["javascript:", "vbscript:", "<script"] {
@@ -121,8 +143,8 @@ fn problems(output: &str) -> Vec<String> {
             found.push(format!("raw output spells {needle:?}"));
         }
     }
-    check_node(&parse_as_inner_html(output).document, &mut found);
-    check_node(&parse_as_document(output).document, &mut found);
+    check_node(&parse_as_inner_html(output).document, pictures, &mut found);
+    check_node(&parse_as_document(output).document, pictures, &mut found);
     found.dedup();
     found
 }
@@ -137,7 +159,7 @@ fn parse_as_document(html: &str) -> RcDom {
     parse_document(RcDom::default(), ParseOpts::default()).one(html)
 }
 
-fn check_node(node: &Handle, found: &mut Vec<String>) {
+fn check_node(node: &Handle, pictures: Pictures, found: &mut Vec<String>) {
     if let NodeData::Element { name, attrs, template_contents, .. } = &node.data {
         let tag = name.local.to_ascii_lowercase().to_string();
         if name.ns != ns!(html) {
@@ -146,19 +168,23 @@ fn check_node(node: &Handle, found: &mut Vec<String>) {
         if FORBIDDEN_ELEMENTS.contains(&tag.as_str()) {
             found.push(format!("forbidden element <{tag}>"));
         }
-        for attr in attrs.borrow().iter() {
-            check_attribute(&tag, attr, found);
+        let attrs = attrs.borrow();
+        if pictures == Pictures::Local && tag == "img" && !attrs.iter().any(|a| &*a.name.local == "src") {
+            found.push("<img> without a local src".to_string());
+        }
+        for attr in attrs.iter() {
+            check_attribute(&tag, attr, pictures, found);
         }
         if let Some(contents) = template_contents.borrow().as_ref() {
-            check_node(contents, found);
+            check_node(contents, pictures, found);
         }
     }
     for child in node.children.borrow().iter() {
-        check_node(child, found);
+        check_node(child, pictures, found);
     }
 }
 
-fn check_attribute(tag: &str, attr: &Attribute, found: &mut Vec<String>) {
+fn check_attribute(tag: &str, attr: &Attribute, pictures: Pictures, found: &mut Vec<String>) {
     let local = attr.name.local.to_ascii_lowercase().to_string();
     let name = match &attr.name.prefix {
         Some(prefix) => format!("{prefix}:{local}"),
@@ -174,14 +200,34 @@ fn check_attribute(tag: &str, attr: &Attribute, found: &mut Vec<String>) {
     if FORBIDDEN_ATTRIBUTES.contains(&name.as_str()) {
         found.push(format!("<{tag}> has forbidden attribute {name}={value:?}"));
     }
+    let is_picture = matches!((tag, name.as_str()), ("img", "src") | ("video", "poster"));
     match name.as_str() {
+        _ if is_picture && pictures == Pictures::Local => check_local_picture(tag, &name, value, found),
+        "srcset" if tag == "img" && pictures == Pictures::Local => {
+            found.push(format!("<img srcset={value:?}> left beside a local src"));
+        }
         "href" | "src" | "poster" => check_url(tag, &name, value, found),
         "srcset" => {
             for candidate in srcset_urls(value) {
                 check_url(tag, "srcset", &candidate, found);
             }
         }
+        "class" => {
+            for class in value.split_ascii_whitespace() {
+                if !CARD_CLASSES.contains(&(tag, class)) {
+                    found.push(format!("<{tag}> has class {class:?}"));
+                }
+            }
+        }
         _ => {}
+    }
+}
+
+/// A localized picture loads from the app's own scheme, by a key of 32 lowercase hex digits.
+fn check_local_picture(tag: &str, attr: &str, value: &str, found: &mut Vec<String>) {
+    let key = value.strip_prefix("offprint-img://localhost/").unwrap_or_default();
+    if key.len() != 32 || !key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        found.push(format!("<{tag} {attr}={value:?}> is not a local picture"));
     }
 }
 
@@ -567,6 +613,61 @@ const HOSTILE: &[(&str, &str)] = &[
     ("unknown element keeps no attributes", "<foo href=\"javascript:alert(1)\" onclick=alert(1)>x</foo>"),
     ("custom element is attribute", "<p is=\"evil-element\">x</p>"),
     ("dom clobbering form", "<form name=body><input name=cookie></form>"),
+    // Markup the rewrite pass writes itself: embed cards, lazy pictures, `<noscript>` copies.
+    (
+        "card title breaking out",
+        "<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title='\"><script>alert(1)</script>'></iframe>",
+    ),
+    (
+        "card title with markup",
+        "<iframe src=\"https://video.example/1\" title=\"&lt;img src=x onerror=alert(1)&gt;\"></iframe>",
+    ),
+    (
+        "card label breaking out",
+        "<embed src=\"https://video.example/1\" aria-label=\"</span></a><img src=x onerror=alert(1)>\">",
+    ),
+    (
+        "media title breaking out",
+        "<video src=\"https://video.example/v.mp4\" title=\"</a><script>alert(1)</script>\"></video>",
+    ),
+    ("card href breaking out", "<iframe src='https://video.example/\"><img src=x onerror=alert(1)>'></iframe>"),
+    (
+        "soundcloud track javascript",
+        "<iframe src=\"https://w.soundcloud.com/player/?url=javascript:alert(1)\"></iframe>",
+    ),
+    (
+        "soundcloud track data html",
+        "<iframe src=\"https://w.soundcloud.com/player/?url=data:text/html,%3Cscript%3Ealert(1)%3C/script%3E\"></iframe>",
+    ),
+    (
+        "video poster javascript beside a source",
+        "<video poster=\"javascript:alert(1)\"><source src=\"https://video.example/v.mp4\"></video>",
+    ),
+    (
+        "video lazy poster javascript",
+        "<video data-poster=\"javascript:alert(1)\" src=\"https://video.example/v.mp4\"></video>",
+    ),
+    (
+        "video source javascript then script",
+        "<video><source src=\"javascript:alert(1)\"><script>alert(1)</script></video>",
+    ),
+    ("lazy src javascript", "<img data-src=\"javascript:alert(1)\">"),
+    ("lazy src entity-obfuscated", "<img src=\"/blank.gif\" data-original=\"jav&#x09;ascript:alert(1)\">"),
+    ("lazy srcset javascript", "<img data-srcset=\"https://ok.example/a.jpg 1x, javascript:alert(1) 2x\">"),
+    ("lazy source srcset javascript", "<picture><source data-srcset=\"javascript:alert(1)\"><img src=a.jpg></picture>"),
+    ("lazy player javascript", "<iframe data-src=\"javascript:alert(1)\" src=\"about:blank\"></iframe>"),
+    ("noscript img onerror", "<noscript><img src=x onerror=alert(1)></noscript>"),
+    ("noscript img beside a script", "<noscript><img src=a.jpg><script>alert(1)</script></noscript>"),
+    ("noscript img then unclosed script", "<noscript><img src=a.jpg><script>alert(1)</noscript><p>x</p>"),
+    ("noscript img then svg script", "<noscript><img src=a.jpg><svg><script>alert(1)</script></svg></noscript>"),
+    ("noscript img then unclosed comment", "<noscript><img src=a.jpg><!--</noscript><img src=x onerror=alert(1)>-->"),
+    (
+        "noscript img with unclosed attribute",
+        "<noscript><img src=a.jpg title=\"</noscript><img src=x onerror=alert(1)>\">",
+    ),
+    ("noscript in noscript", "<noscript><noscript><img src=x onerror=alert(1)></noscript></noscript>"),
+    ("class naming the app", "<div class=\"op-embed app-shell\" onclick=alert(1)>x</div>"),
+    ("card class on a forged link", "<a class=\"op-embed\" href=\"javascript:alert(1)\">x</a>"),
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -587,7 +688,8 @@ fn no_hostile_input_yields_a_way_to_run_code() {
 }
 
 /// The same table through the real pipeline: served as a JSON Feed (JSON carries every character, NUL
-/// included) by a real HTTP server, synced into a real SQLite file, and checked as stored.
+/// included) by a real HTTP server, synced into a real SQLite file, and checked as stored, with its
+/// pictures localized.
 #[tokio::test]
 async fn no_hostile_input_is_stored_with_a_way_to_run_code() {
     let items: Vec<serde_json::Value> = HOSTILE
@@ -608,7 +710,10 @@ async fn no_hostile_input_is_stored_with_a_way_to_run_code() {
     let dir = common::data_dir();
     let store = Arc::new(Mutex::new(offprint::store::Store::open_in(dir.path()).unwrap()));
     let fetcher = offprint::fetch::Fetcher::new(offprint::fetch::FetchConfig::default()).unwrap();
-    let (_, outcome) = offprint::sync::subscribe(&store, &fetcher, &server.url("/hostile.json"), None).await.unwrap();
+    let (_, outcome) =
+        offprint::sync::subscribe(&store, &fetcher, &server.url("/hostile.json"), None, Default::default())
+            .await
+            .unwrap();
     assert_eq!(outcome.new, HOSTILE.len() as u64);
 
     let store = store.lock().unwrap();
@@ -616,7 +721,7 @@ async fn no_hostile_input_is_stored_with_a_way_to_run_code() {
     let mut failed = Vec::new();
     for entry in store.list_entries(&filter).unwrap() {
         let stored = store.get_entry(entry.id).unwrap();
-        let found = problems(&stored.content_html);
+        let found = problems_in(&stored.content_html, Pictures::Local);
         if !found.is_empty() {
             failed.push(format!("{}: {found:?}\n    stored: {:?}", entry.title, stored.content_html));
         }
@@ -835,19 +940,97 @@ const KEPT: &[(&str, &str, &[&str])] = &[
         &["srcset=\"https://news.example.org/2026/11/a.jpg 1x, https://news.example.org/2026/11/b.jpg 2x\""],
     ),
     (
+        "lazy image",
+        "<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\" data-src=\"/a.jpg\" alt=\"A\">",
+        &["src=\"https://news.example.org/a.jpg\"", "alt=\"A\""],
+    ),
+    (
+        "lazy image behind a spacer",
+        "<img src=\"/img/spacer.gif\" data-original=\"b.jpg\">",
+        &["src=\"https://news.example.org/2026/11/b.jpg\""],
+    ),
+    (
+        "lazy srcset",
+        "<img data-lazy-srcset=\"a.jpg 1x, b.jpg 2x\">",
+        &["srcset=\"https://news.example.org/2026/11/a.jpg 1x, https://news.example.org/2026/11/b.jpg 2x\""],
+    ),
+    (
+        "lazy picture source",
+        "<picture><source data-srcset=\"a.webp\" type=\"image/webp\"><img src=\"a.jpg\"></picture>",
+        &["srcset=\"https://news.example.org/2026/11/a.webp\""],
+    ),
+    (
+        "noscript picture",
+        "<p>a</p><noscript><img src=\"/real.jpg\" alt=\"Real\"></noscript><p>b</p>",
+        &["<p>a</p><img src=\"https://news.example.org/real.jpg\" alt=\"Real\"><p>b</p>"],
+    ),
+    (
+        "noscript picture after a forged stand-in mark",
+        "<img data-offprint-stand-in=\"0\" src=\"/a.jpg\"><noscript><img src=\"/b.jpg\"></noscript>",
+        &["src=\"https://news.example.org/a.jpg\"", "src=\"https://news.example.org/b.jpg\""],
+    ),
+    (
+        "youtube player",
+        "<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=3\" title=\"The talk\"></iframe>",
+        &[
+            "<a class=\"op-embed\" href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\"",
+            "<img class=\"op-embed-thumb\" src=\"https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg\" alt=\"\">",
+            "<span class=\"op-embed-provider\">YouTube</span>",
+            "<span class=\"op-embed-title\">The talk</span>",
+        ],
+    ),
+    (
+        "vimeo player",
+        "<iframe src=\"https://player.vimeo.com/video/76979871?badge=0\"></iframe>",
+        &["href=\"https://vimeo.com/76979871\"", "<span class=\"op-embed-provider\">Vimeo</span>"],
+    ),
+    (
+        "soundcloud player",
+        "<iframe src=\"https://w.soundcloud.com/player/?url=https%3A//api.soundcloud.com/tracks/293&amp;color=ff5500\"></iframe>",
+        &["href=\"https://api.soundcloud.com/tracks/293\"", "<span class=\"op-embed-provider\">SoundCloud</span>"],
+    ),
+    (
+        "embed element",
+        "<embed src=\"//media.example.net/player?id=7\" title=\"Clip\">",
+        &["href=\"https://media.example.net/player?id=7\"", ">media.example.net</span>", ">Clip</span>"],
+    ),
+    (
+        "object element",
+        "<object data=\"https://www.maps.example/embed?q=1\"><param name=\"a\" value=\"b\">Fallback</object>",
+        &["href=\"https://www.maps.example/embed?q=1\"", "<span class=\"op-embed-provider\">maps.example</span>"],
+    ),
+    (
         "video with poster",
         "<video src=\"v.mp4\" poster=\"p.jpg\"></video>",
-        &["src=\"https://news.example.org/2026/11/v.mp4\"", "poster=\"https://news.example.org/2026/11/p.jpg\""],
+        &[
+            "<a class=\"op-embed\" href=\"https://news.example.org/2026/11/v.mp4\"",
+            "<img class=\"op-embed-thumb\" src=\"https://news.example.org/2026/11/p.jpg\" alt=\"\">",
+            "<span class=\"op-embed-provider\">Video · news.example.org</span>",
+        ],
     ),
     (
-        "embed becomes a link",
-        "<iframe src=\"https://video.example.com/embed/42\"></iframe>",
-        &["href=\"https://video.example.com/embed/42\"", "video.example.com"],
+        "video with sources",
+        "<video poster=\"https://cdn.example/p.jpg\" aria-label=\"Launch\"><source src=\"/v.webm\" type=\"video/webm\">\
+         <source src=\"/v.mp4\">Your browser cannot play this.</video>",
+        &[
+            "href=\"https://news.example.org/v.webm\"",
+            "<img class=\"op-embed-thumb\" src=\"https://cdn.example/p.jpg\" alt=\"\">",
+            ">Launch</span>",
+        ],
     ),
     (
-        "embed with an escaped ampersand",
-        "<iframe src=\"https://video.example.com/embed/42?a=1&amp;b=2\"></iframe>",
-        &["href=\"https://video.example.com/embed/42?a=1&amp;b=2\""],
+        "audio",
+        "<audio src=\"https://www.cdn.example/e4.mp3\" controls></audio>",
+        &["href=\"https://www.cdn.example/e4.mp3\"", "<span class=\"op-embed-provider\">Audio · cdn.example</span>"],
+    ),
+    (
+        "card classes only",
+        "<p class=\"op-embed\">a</p><span class=\"evil op-embed-title\">b</span><a class=\"op-embed-thumb\" href=\"/x\">c</a>",
+        &[
+            "<p>a</p>",
+            "<span class=\"op-embed-title\">b</span>",
+            "<a rel=\"noopener noreferrer\" href=\"https://news.example.org/x\">c</a>",
+        ],
     ),
     (
         "text of a hostile paragraph",
@@ -872,6 +1055,53 @@ fn safe_markup_survives_sanitizing() {
             failed.push(format!(
                 "{name}: problems {found:?}, missing {missing:?}\n    in:  {input:?}\n    out: {output:?}"
             ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// What the rewrite pass takes out must be gone, or a stand-in shows beside its picture and fallback text
+/// beside its card.
+const GONE: &[(&str, &str, &[&str])] = &[
+    (
+        "lazy stand-in before a noscript picture",
+        "<img src=\"/blank.gif\" data-src=\"/lazy.jpg\">\n<noscript><img src=\"/real.jpg\"></noscript>",
+        &["blank.gif", "lazy.jpg"],
+    ),
+    ("noscript without a picture", "<p>a</p><noscript><p>Please turn on JavaScript</p></noscript>", &["JavaScript"]),
+    (
+        "noscript with only a pixel",
+        "<img data-src=\"/a.jpg\"><noscript><img src=\"https://t.example/p.gif\" width=\"1\" height=\"1\"></noscript>",
+        &["t.example"],
+    ),
+    ("player with a script address", "<iframe src=\"javascript:alert(1)\" title=\"t\"></iframe>", &["op-embed", "<a"]),
+    ("player with a relative address and no base", "<iframe src=\"/embed/1\"></iframe>", &["<a"]),
+    (
+        "invisible player",
+        "<iframe src=\"https://www.googletagmanager.com/ns.html?id=GTM-1\" height=\"0\" width=\"0\"></iframe>",
+        &["googletagmanager"],
+    ),
+    (
+        "video fallback content",
+        "<video src=\"/v.mp4\">Your browser cannot play <a href=\"/v.mp4\">this video</a>.</video>",
+        &["browser", "this video", "<video"],
+    ),
+    (
+        "video with no web source",
+        "<video><source src=\"rtsp://e.example/v\"><track src=\"/t.vtt\"></video>",
+        &["<a", "<video", "track"],
+    ),
+];
+
+#[test]
+fn what_the_rewrite_takes_out_is_gone() {
+    let mut failed = Vec::new();
+    for (name, input, gone) in GONE {
+        let output = if name.ends_with("no base") { sanitize_html(input, None) } else { clean(input) };
+        let found = problems(&output);
+        let left: Vec<_> = gone.iter().filter(|g| output.contains(**g)).collect();
+        if !found.is_empty() || !left.is_empty() {
+            failed.push(format!("{name}: problems {found:?}, left {left:?}\n    in:  {input:?}\n    out: {output:?}"));
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
@@ -909,11 +1139,31 @@ fn the_checker_catches_live_markup() {
         "<img src=\"data:image/png;text/html;base64,AAAA\">",
         "<noscript><p>x</p></noscript>",
         "<template><b onclick=x()>x</b></template>",
+        "<p class=\"op-embed\">x</p>",
+        "<span class=\"op-embed-title app-shell\">x</span>",
     ];
     for html in live {
         assert!(!problems(html).is_empty(), "checker missed {html:?}");
     }
+    let not_local = [
+        "<img src=\"https://ok.example/a.jpg\">",
+        "<img src=\"data:image/png;base64,AAAA\">",
+        "<img alt=\"x\">",
+        "<img src=\"offprint-img://localhost/0123456789abcdef0123456789ABCDEF\">",
+        "<img src=\"offprint-img://localhost/0123456789abcdef0123456789abcdef\" srcset=\"https://ok.example/a.jpg 2x\">",
+        "<video poster=\"https://ok.example/p.jpg\"></video>",
+    ];
+    for html in not_local {
+        assert!(!problems_in(html, Pictures::Local).is_empty(), "checker missed {html:?}");
+    }
     assert!(problems("<p><a href=\"https://ok.example/\">x</a></p>").is_empty());
+    assert!(
+        problems("<a class=\"op-embed\" href=\"https://ok.example/\"><span class=\"op-embed-title\">x</span></a>")
+            .is_empty()
+    );
+    let local = "<img src=\"offprint-img://localhost/0123456789abcdef0123456789abcdef\">";
+    assert!(problems_in(local, Pictures::Local).is_empty());
+    assert!(!problems(local).is_empty());
     assert_eq!(srcset_urls("a 1x,b 2x , c, d (1x, 2x) 3x,e,f"), vec!["a", "b", "c", "d", "e,f"]);
 }
 
@@ -1022,12 +1272,30 @@ const GEN_ATTRIBUTES: &[&str] = &[
     "label",
     "datetime",
     "encoding",
+    "class",
+    "data-src",
+    "data-srcset",
+    "data-poster",
+    "aria-label",
 ];
 
 /// Attributes the sanitizer may keep as free text. The blunt raw-output check would flag a script URL in
 /// them even though it is inert there, so the generator gives them text only.
-const TEXT_ATTRIBUTES: &[&str] =
-    &["title", "alt", "width", "height", "dir", "lang", "open", "autofocus", "sizes", "media", "label", "datetime"];
+const TEXT_ATTRIBUTES: &[&str] = &[
+    "title",
+    "alt",
+    "width",
+    "height",
+    "dir",
+    "lang",
+    "open",
+    "autofocus",
+    "sizes",
+    "media",
+    "label",
+    "datetime",
+    "aria-label",
+];
 
 const SCHEMES: &[&str] = &[
     "javascript:",
@@ -1256,5 +1524,21 @@ proptest! {
         let output = sanitize_html(&html, None);
         let found = problems(&output);
         prop_assert!(found.is_empty(), "without base: {found:?}\n    out: {output:?}");
+    }
+
+    /// What is stored: sanitized, then every picture pointed at its local copy.
+    #[test]
+    fn random_html_stays_safe_with_its_pictures_localized(html in html_document()) {
+        let localized = localize_images(&clean(&html));
+        let found = problems_in(&localized.html, Pictures::Local);
+        prop_assert!(found.is_empty(), "{found:?}\n    out: {:?}", localized.html);
+        // The downloader is handed only what a picture may load, and only pictures the HTML shows.
+        for remote in &localized.images {
+            let mut found = Vec::new();
+            check_url("img", "src", remote, &mut found);
+            prop_assert!(found.is_empty(), "{found:?}");
+            let local = offprint::localize::local_url(remote);
+            prop_assert!(localized.html.contains(&local), "{remote} is listed but not shown");
+        }
     }
 }

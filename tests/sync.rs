@@ -32,7 +32,7 @@ impl Reader {
     }
 
     async fn add(&self, url: &str) -> offprint::error::Result<i64> {
-        sync::subscribe(&self.store, &self.fetcher, url, None).await.map(|(source, _)| source.id)
+        sync::subscribe(&self.store, &self.fetcher, url, None, Default::default()).await.map(|(source, _)| source.id)
     }
 
     async fn sync(&self) -> SyncReport {
@@ -118,11 +118,11 @@ async fn resolves_relative_urls_against_xml_base_the_entry_link_and_the_feed() {
         "{}",
         meeting.content_html
     );
-    assert!(
-        meeting.content_html.contains(r#"src="https://atomwatch.example.org/blog/posts/img/meeting.jpg""#),
-        "{}",
-        meeting.content_html
-    );
+    // The picture is shown from the cache; the entry keeps the resolved address it is fetched from.
+    let picture = "https://atomwatch.example.org/blog/posts/img/meeting.jpg";
+    assert_eq!(meeting.images.iter().map(|i| i.url.as_str()).collect::<Vec<_>>(), [picture]);
+    let local = &meeting.images[0].local_url;
+    assert!(meeting.content_html.contains(&format!(r#"src="{local}""#)), "{}", meeting.content_html);
     let note = reader.entry("Archive note");
     assert_eq!(note.summary.url.as_deref(), Some("https://atomwatch.example.org/archive/2025/note.html"));
     assert!(
@@ -135,11 +135,9 @@ async fn resolves_relative_urls_against_xml_base_the_entry_link_and_the_feed() {
     let acquitted = reader.entry("A&M students acquitted after a two-day trial");
     let base = server.url("/2026/01/acquitted.html");
     assert_eq!(acquitted.summary.url.as_deref(), Some(base.as_str()));
-    assert!(
-        acquitted.content_html.contains(&format!(r#"src="{}""#, server.url("/images/court.jpg"))),
-        "{}",
-        acquitted.content_html
-    );
+    assert_eq!(acquitted.images[0].url, server.url("/images/court.jpg"));
+    let local = &acquitted.images[0].local_url;
+    assert!(acquitted.content_html.contains(&format!(r#"src="{local}""#)), "{}", acquitted.content_html);
     assert!(
         acquitted.content_html.contains(&format!(r#"href="{}""#, server.url("/2026/verdict.pdf"))),
         "{}",
@@ -423,7 +421,7 @@ async fn hostile_bodies_are_stored_without_any_way_to_run_code() {
         assert!(!html.contains(bad), "{bad} in {html}");
     }
     assert!(html.contains("hello"), "{html}");
-    assert!(html.contains(r#"<a href="https://video.example.com/embed/7""#), "{html}");
+    assert!(html.contains(r#"<a class="op-embed" href="https://video.example.com/embed/7""#), "{html}");
 }
 
 #[tokio::test]

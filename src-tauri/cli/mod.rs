@@ -14,8 +14,11 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::extract::FullTextMode;
 use crate::fetch::{FetchConfig, Fetcher};
+use crate::localize::key_of_local_url;
 use crate::model::EntryFilter;
+use crate::settings;
 use crate::store::Store;
 use crate::sync::{self, SharedStore, SyncOptions};
 
@@ -49,8 +52,18 @@ enum Command {
         /// Put the source in this folder
         #[arg(long, value_name = "NAME")]
         folder: Option<String>,
+        /// When to fetch an entry's full text from its article page
+        #[arg(long, value_name = "MODE", default_value = "auto", value_parser = ["off", "auto", "always"])]
+        full_text: String,
         #[command(flatten)]
         json: Json,
+    },
+    /// Set when a source's entries get their full text from the article page
+    #[command(allow_negative_numbers = true)]
+    FullText {
+        source_id: i64,
+        #[arg(value_parser = ["off", "auto", "always"])]
+        mode: String,
     },
     /// List sources with their unread counts and the state of their last sync
     Sources {
@@ -105,6 +118,41 @@ enum Command {
     /// Remove an entry's bookmark
     #[command(allow_negative_numbers = true)]
     Unbookmark { entry_id: i64 },
+    /// Write a cached picture's bytes, by its local URL or key
+    Image {
+        local_url: String,
+        /// Write to this file instead of stdout
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// How big the cache is
+    Cache {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Remove old entries and pictures over their space now, as the retention settings say
+    Cleanup {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Read or change a setting
+    Settings {
+        #[command(subcommand)]
+        action: SettingsAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsAction {
+    /// Print every setting and its value
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Print one setting's value
+    Get { key: String },
+    /// Change one setting
+    Set { key: String, value: String },
 }
 
 /// Runs the CLI with the process's arguments and returns its exit status.
@@ -158,10 +206,17 @@ fn run(cli: Cli) -> Result<()> {
     let data_dir = crate::paths::data_dir(cli.data_dir)?;
     let store = Store::open_in(&data_dir)?;
     match cli.command {
-        Command::Add { url, folder, json } => {
+        Command::Add { url, folder, full_text, json } => {
+            let mode = FullTextMode::parse(&full_text)?;
             let (store, fetcher) = (shared(store), Fetcher::new(FetchConfig::default())?);
-            let (source, outcome) = runtime()?.block_on(sync::subscribe(&store, &fetcher, &url, folder))?;
+            let (source, outcome) = runtime()?.block_on(sync::subscribe(&store, &fetcher, &url, folder, mode))?;
             emit(json, &source, || output::subscribed(&source, &outcome))
+        }
+        Command::FullText { source_id, mode } => {
+            let mut store = store;
+            store.set_full_text(source_id, FullTextMode::parse(&mode)?)?;
+            println!("Source {source_id}: full text {mode}.");
+            Ok(())
         }
         Command::Sources { json } => {
             let sources = store.list_sources()?;
@@ -170,7 +225,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sync { concurrency, json } => {
             let (store, fetcher) = (shared(store), Fetcher::new(FetchConfig::default())?);
             let options = SyncOptions { concurrency: concurrency.into(), ..SyncOptions::default() };
-            let report = runtime()?.block_on(sync::sync_all(&store, &fetcher, &options, output::progress))?;
+            let report = runtime()?.block_on(async {
+                let report = sync::sync_all(&store, &fetcher, &options, output::progress).await?;
+                sync::clean_up(&store).await?;
+                Ok::<_, Error>(report)
+            })?;
             emit(json, &report, || output::sync_report(&report))
         }
         Command::List { unread, bookmarked, source, search, limit, json } => {
@@ -199,6 +258,54 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bookmark { entry_id } => mark(store, entry_id, "bookmarked", |s, id| s.set_bookmarked(id, true)),
         Command::Unbookmark { entry_id } => {
             mark(store, entry_id, "no longer bookmarked", |s, id| s.set_bookmarked(id, false))
+        }
+        Command::Image { local_url, output } => {
+            let key = key_of_local_url(&local_url)
+                .ok_or_else(|| Error::InvalidArgument(format!("not a picture's local URL or key: {local_url}")))?;
+            let (bytes, _) = store
+                .image_bytes(key)?
+                .ok_or_else(|| Error::InvalidArgument(format!("the picture {local_url} is not in the cache")))?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, bytes).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().lock().write_all(&bytes).map_err(|e| Error::io("cannot write to stdout", e))
+                }
+            }
+        }
+        Command::Cache { json } => {
+            let info = store.cache_info()?;
+            emit(json, &info, || output::cache_info(&info))
+        }
+        Command::Cleanup { json } => {
+            let report = runtime()?.block_on(sync::clean_up(&shared(store)))?;
+            emit(json, &report, || output::cleanup(&report))
+        }
+        Command::Settings { action } => settings_command(store, action),
+    }
+}
+
+fn settings_command(mut store: Store, action: SettingsAction) -> Result<()> {
+    match action {
+        SettingsAction::List { json } => {
+            let mut values = serde_json::Map::new();
+            for key in settings::keys() {
+                values.insert(key.to_owned(), settings::get(&store, key)?.into());
+            }
+            emit(json, &values, || {
+                values.iter().map(|(k, v)| format!("{k} = {}\n", v.as_str().unwrap_or(""))).collect()
+            })
+        }
+        SettingsAction::Get { key } => {
+            println!("{}", settings::get(&store, &key)?);
+            Ok(())
+        }
+        SettingsAction::Set { key, value } => {
+            settings::set(&mut store, &key, &value)?;
+            println!("{key} = {}", settings::get(&store, &key)?);
+            Ok(())
         }
     }
 }

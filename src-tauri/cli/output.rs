@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{EntryDetail, EntrySummary, RefreshOutcome, SourceInfo, SyncReport};
+use crate::model::{CacheInfo, CleanupReport, EntryDetail, EntrySummary, RefreshOutcome, SourceInfo, SyncReport};
 use crate::sync::Progress;
 use crate::text::html_to_paragraphs;
 
@@ -91,5 +91,37 @@ pub(super) fn entry(e: &EntryDetail) -> String {
         let _ = writeln!(out, "{url}");
     }
     let _ = writeln!(out, "\n{}", html_to_paragraphs(&e.content_html));
+    if e.full_text {
+        let _ = writeln!(out, "\n(Full text from the article page.)");
+    }
     out
+}
+
+pub(super) fn cache_info(c: &CacheInfo) -> String {
+    format!(
+        "{} entries ({} bookmarked), {} pictures in {}, database {}.\n",
+        c.entries,
+        c.bookmarked,
+        c.images,
+        size(c.image_bytes as u64),
+        size(c.database_bytes as u64)
+    )
+}
+
+pub(super) fn cleanup(r: &CleanupReport) -> String {
+    format!(
+        "Removed {} old entries and {} pictures; freed {}.\n",
+        r.purged_entries,
+        r.evicted_images,
+        size(r.freed_bytes)
+    )
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
 }

@@ -2,13 +2,14 @@
 //! error to `{ code, message }`; blocking SQLite work runs on the blocking pool through `with_store`.
 
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
-use super::AppState;
+use super::{AppState, offline};
 use crate::error::Error;
-use crate::model::{Cursor, EntryDetail, EntryFilter, EntryPage, SourceInfo, SyncReport};
-use crate::settings::ReadingSettings;
+use crate::extract::FullTextMode;
+use crate::model::{CacheInfo, CleanupReport, Cursor, EntryDetail, EntryFilter, EntryPage, SourceInfo, SyncReport};
+use crate::settings::{CacheSettings, ReadingSettings};
 use crate::sync::{self, Progress, SyncOptions, with_store};
 
 /// The page size when the window does not ask for one, and the most it may ask for.
@@ -118,9 +119,56 @@ async fn list_entries(state: State<'_, AppState>, query: EntryQuery) -> Result<E
     Ok(with_store(&state.reader, move |s| s.list_page(&filter)).await?)
 }
 
+/// One entry in full. Opening it also marks its pictures as recently used, so they are the last to go
+/// when the cache must shrink.
 #[tauri::command]
 async fn get_entry(state: State<'_, AppState>, id: i64) -> Result<EntryDetail> {
-    Ok(with_store(&state.reader, move |s| s.get_entry(id)).await?)
+    let mut entry = with_store(&state.reader, move |s| s.get_entry(id)).await?;
+    let writer = state.writer.clone();
+    tauri::async_runtime::spawn(async move { with_store(&writer, move |s| s.touch_entry_images(id)).await });
+    entry.content_html = for_this_platform(entry.content_html);
+    entry.feed_html = entry.feed_html.map(for_this_platform);
+    Ok(entry)
+}
+
+/// Stored HTML names pictures as `offprint-img://localhost/KEY`; on Windows the webview reaches custom
+/// schemes as `http://offprint-img.localhost/KEY`.
+fn for_this_platform(html: String) -> String {
+    if cfg!(windows) { html.replace("offprint-img://localhost/", "http://offprint-img.localhost/") } else { html }
+}
+
+#[tauri::command]
+async fn set_full_text(state: State<'_, AppState>, source_id: i64, mode: String) -> Result<SourceInfo> {
+    let mode = FullTextMode::parse(&mode)?;
+    Ok(with_store(&state.writer, move |s| {
+        s.set_full_text(source_id, mode)?;
+        s.source_info(source_id)
+    })
+    .await?)
+}
+
+#[tauri::command]
+async fn get_cache_info(state: State<'_, AppState>) -> Result<CacheInfo> {
+    Ok(with_store(&state.reader, |s| s.cache_info()).await?)
+}
+
+#[tauri::command]
+async fn get_cache_settings(state: State<'_, AppState>) -> Result<CacheSettings> {
+    Ok(with_store(&state.reader, |s| CacheSettings::load(s)).await?)
+}
+
+#[tauri::command]
+async fn set_cache_settings(state: State<'_, AppState>, settings: CacheSettings) -> Result<CacheSettings> {
+    Ok(with_store(&state.writer, move |s| {
+        settings.save(s)?;
+        CacheSettings::load(s)
+    })
+    .await?)
+}
+
+#[tauri::command]
+async fn clean_cache(state: State<'_, AppState>) -> Result<CleanupReport> {
+    Ok(sync::clean_up(&state.writer).await?)
 }
 
 #[tauri::command]
@@ -153,16 +201,24 @@ async fn mark_all_read(state: State<'_, AppState>, query: EntryQuery) -> Result<
 #[tauri::command]
 async fn add_source(state: State<'_, AppState>, url: String, folder: Option<String>) -> Result<SourceInfo> {
     let folder = folder.map(|f| f.trim().to_owned()).filter(|f| !f.is_empty());
-    Ok(sync::subscribe(&state.writer, &state.fetcher, &url, folder).await?.0)
+    Ok(sync::subscribe(&state.writer, &state.fetcher, &url, folder, FullTextMode::Auto).await?.0)
 }
 
 /// Syncs every source, or only `source_id`, sending [`SYNC_PROGRESS`] after each. One sync at a time.
 #[tauri::command]
-async fn sync_now<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    source_id: Option<i64>,
-) -> Result<SyncReport> {
+async fn sync_now<R: Runtime>(app: AppHandle<R>, source_id: Option<i64>) -> Result<SyncReport> {
+    sync_sources_now(&app, source_id).await
+}
+
+/// Syncs every source now, as the "Refresh" button does.
+pub(super) async fn sync_all_now<R: Runtime>(app: &AppHandle<R>) -> Result<SyncReport> {
+    sync_sources_now(app, None).await
+}
+
+/// The one way the window syncs. After a sync of every source, the window learns whether the network
+/// was reached, and old entries are cleaned up in the background.
+async fn sync_sources_now<R: Runtime>(app: &AppHandle<R>, source_id: Option<i64>) -> Result<SyncReport> {
+    let state = app.state::<AppState>();
     let Ok(_running) = state.syncing.try_lock() else {
         return Err(CommandError { code: "sync_running".into(), message: "a sync is already running".into() });
     };
@@ -175,6 +231,11 @@ async fn sync_now<R: Runtime>(
         let _ = app.emit(SYNC_PROGRESS, ProgressEvent::from(p));
     })
     .await?;
+    if source_id.is_none() {
+        offline::after_sync(app, &report);
+        let writer = state.writer.clone();
+        tauri::async_runtime::spawn(async move { sync::clean_up(&writer).await });
+    }
     Ok(report)
 }
 
@@ -218,6 +279,11 @@ pub(super) fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sync_now,
         open_link,
         get_settings,
-        set_settings
+        set_settings,
+        set_full_text,
+        get_cache_info,
+        get_cache_settings,
+        set_cache_settings,
+        clean_cache
     ]
 }

@@ -4,6 +4,7 @@
 //! adapters onto the core; everything they do is tested without a window in the core's own tests.
 
 mod commands;
+mod offline;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -24,6 +25,7 @@ pub struct AppState {
     pub(crate) reader: SharedStore,
     pub(crate) fetcher: Fetcher,
     pub(crate) syncing: tokio::sync::Mutex<()>,
+    pub(crate) reconnect: Mutex<offline::Reconnect>,
 }
 
 impl AppState {
@@ -36,14 +38,24 @@ impl AppState {
             reader: Arc::new(Mutex::new(reader)),
             fetcher: Fetcher::new(FetchConfig::default())?,
             syncing: tokio::sync::Mutex::new(()),
+            reconnect: Mutex::new(offline::Reconnect::default()),
         })
     }
 }
 
-/// The app on any runtime: plugins, state and commands, and the main window once the app starts. Tests
-/// pass `tauri::test::mock_builder()`.
+/// The app on any runtime: plugins, state, commands and the picture scheme, and the main window once the
+/// app starts. Tests pass `tauri::test::mock_builder()`.
 pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
-    builder.plugin(tauri_plugin_opener::init()).manage(state).invoke_handler(commands::handler()).setup(|app| {
+    let builder = builder
+        .plugin(tauri_plugin_opener::init())
+        .manage(state)
+        .invoke_handler(commands::handler())
+        .register_asynchronous_uri_scheme_protocol(crate::localize::SCHEME, |context, request, responder| {
+            let app = context.app_handle().clone();
+            let path = request.uri().path().to_owned();
+            tauri::async_runtime::spawn(async move { responder.respond(offline::serve_picture(&app, &path).await) });
+        });
+    builder.setup(|app| {
         let settings = {
             let state = app.state::<AppState>();
             let reader = state.reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

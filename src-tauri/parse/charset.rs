@@ -21,11 +21,26 @@ pub fn decode<'a>(body: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
     }
 }
 
+/// Decodes an HTML page to UTF-8: a byte-order mark, the HTTP `Content-Type` charset, a `<meta>`
+/// charset near the top of the page, else UTF-8, with the same distrust of a header that lies about UTF-8.
+pub fn decode_html<'a>(body: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
+    let (encoding, bom_len) = detect_with(body, content_type, meta_charset);
+    encoding.decode_without_bom_handling(&body[bom_len..]).0
+}
+
 fn detect(body: &[u8], content_type: Option<&str>) -> (&'static Encoding, usize) {
+    detect_with(body, content_type, declared_encoding)
+}
+
+fn detect_with(
+    body: &[u8],
+    content_type: Option<&str>,
+    declared_in: fn(&[u8]) -> Option<&'static Encoding>,
+) -> (&'static Encoding, usize) {
     if let Some((encoding, bom_len)) = Encoding::for_bom(body) {
         return (encoding, bom_len);
     }
-    let declared = declared_encoding(body);
+    let declared = declared_in(body);
     if let Some(header) = content_type.and_then(header_charset) {
         let lying_utf8 = header == UTF_8 && std::str::from_utf8(body).is_err() && declared.is_some();
         if !lying_utf8 {
@@ -61,6 +76,19 @@ fn declared_encoding(body: &[u8]) -> Option<&'static Encoding> {
     let decl = std::str::from_utf8(&head[..end]).ok()?;
     let value = pseudo_attribute(decl, "encoding")?;
     Encoding::for_label(value.as_bytes())
+}
+
+/// The charset a page declares in its first kilobyte: `<meta charset="...">` or the `charset=` of a
+/// `<meta http-equiv="Content-Type" content="...">`.
+fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
+    let head = String::from_utf8_lossy(&body[..body.len().min(1024)]).to_ascii_lowercase();
+    head.match_indices("<meta").find_map(|(at, _)| {
+        let tag = &head[at..at + head[at..].find('>')?];
+        let value = &tag[tag.find("charset")? + "charset".len()..];
+        let value = value.trim_start().strip_prefix('=')?.trim_start().trim_start_matches(['"', '\'']);
+        let end = value.find(|c: char| c == '"' || c == '\'' || c == ';' || c == '/' || c.is_whitespace());
+        Encoding::for_label(value[..end.unwrap_or(value.len())].as_bytes())
+    })
 }
 
 fn pseudo_attribute<'a>(decl: &'a str, name: &str) -> Option<&'a str> {
@@ -102,6 +130,17 @@ mod tests {
         let (bytes, _, _) = encoding_rs::ISO_8859_2.encode("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>Łódź</t>");
         let text = decode(&bytes, Some("application/rss+xml; charset=ISO-8859-2"));
         assert!(text.ends_with("<t>Łódź</t>"), "{text}");
+    }
+
+    #[test]
+    fn reads_a_pages_meta_charset() {
+        let (page, _, _) =
+            encoding_rs::WINDOWS_1251.encode("<html><head><meta charset=\"windows-1251\"><title>Суд</title>");
+        assert!(decode_html(&page, Some("text/html")).contains("<title>Суд</title>"));
+        let (page, _, _) = encoding_rs::WINDOWS_1251
+            .encode("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"><p>Суд</p>");
+        assert!(decode_html(&page, None).contains("<p>Суд</p>"));
+        assert_eq!(decode_html("<p>Dadgah دادگاه</p>".as_bytes(), None), "<p>Dadgah دادگاه</p>");
     }
 
     #[test]

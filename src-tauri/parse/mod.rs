@@ -4,7 +4,7 @@
 //! character set, dates in broken formats, titles that carry markup or escaped entities, relative URLs,
 //! and a stable identity for every entry.
 
-mod charset;
+pub(crate) mod charset;
 mod dates;
 mod identity;
 
@@ -107,7 +107,15 @@ fn convert(feed: Feed, feed_url: &Url) -> ParsedFeed {
         .collect();
     identity::assign_keys(&mut entries);
 
+    // The feed's own icon, else its logo; resolved like any link of the feed.
+    let icon = [feed.icon.as_ref(), feed.logo.as_ref()]
+        .into_iter()
+        .flatten()
+        .find_map(|image| feed_url.join(image.uri.trim()).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"));
+
     ParsedFeed {
+        icon: icon.map(String::from),
         title: title.unwrap_or_else(|| {
             site_url.as_ref().and_then(Url::host_str).or(feed_url.host_str()).unwrap_or("Untitled").to_owned()
         }),
@@ -124,7 +132,7 @@ fn convert_entry(entry: Entry, feed_url: &Url, feed_lang: Option<&str>, feed_aut
         .and_then(|b| feed_url.join(b).ok())
         .or_else(|| url.clone())
         .unwrap_or_else(|| feed_url.clone());
-    let raw_html = entry
+    let mut raw_html = entry
         .content
         .as_ref()
         .and_then(|c| c.body.clone())
@@ -151,6 +159,16 @@ fn convert_entry(entry: Entry, feed_url: &Url, feed_lang: Option<&str>, feed_aut
         &entry.published.map(|t| t.to_rfc3339()).unwrap_or_default(),
         &entry.updated.map(|t| t.to_rfc3339()).unwrap_or_default(),
     ]);
+    // A picture that comes only as an enclosure or a media thumbnail is shown above the text, so it is
+    // kept like any other. Added after the fingerprint: it says nothing the feed did not already say.
+    if !raw_html.to_ascii_lowercase().contains("<img") {
+        if let Some(picture) = enclosure_image(&entry) {
+            raw_html.insert_str(
+                0,
+                &format!("<figure><img src=\"{}\" alt=\"\"></figure>", htmlize::escape_attribute(picture)),
+            );
+        }
+    }
     ParsedEntry {
         meta: EntryMeta {
             key: String::new(),
@@ -168,6 +186,16 @@ fn convert_entry(entry: Entry, feed_url: &Url, feed_lang: Option<&str>, feed_aut
         raw_html,
         base: Some(base),
     }
+}
+
+/// The first picture among an entry's enclosures and media thumbnails.
+fn enclosure_image(entry: &Entry) -> Option<String> {
+    let contents = entry.media.iter().flat_map(|m| &m.content).filter_map(|c| {
+        let is_image = c.content_type.as_ref().is_some_and(|t| t.to_string().starts_with("image/"));
+        c.url.as_ref().filter(|_| is_image).map(Url::to_string)
+    });
+    let thumbnails = entry.media.iter().flat_map(|m| &m.thumbnails).map(|t| t.image.uri.trim().to_owned());
+    contents.chain(thumbnails).find(|u| u.starts_with("http://") || u.starts_with("https://"))
 }
 
 /// Fills what the feed left out from the text of the sanitized body: a summary, and a title for an

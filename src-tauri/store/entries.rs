@@ -1,16 +1,28 @@
 //! Writing entries: one transaction per source refresh, upserts that keep the reader's state.
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::images::{add_icon, link_images};
 use super::query::search_fold;
 use super::{Store, now};
 use crate::error::{Error, Result};
-use crate::model::{CleanEntry, RefreshOutcome};
+use crate::model::{CleanEntry, Extraction, RefreshOutcome};
 use crate::sanitize::SANITIZER_VERSION;
 
 /// How stale `last_ok_at` may get, in seconds, before an unchanged fetch writes it again. Bookkeeping
 /// that precise is not worth a write per source on every sync.
 pub const LAST_OK_RESOLUTION: i64 = 3600;
+
+/// What a feed says about itself.
+#[derive(Debug, Clone, Default)]
+pub struct FeedFacts {
+    pub title: String,
+    pub site_url: Option<String>,
+    /// The remote URL of the site's icon.
+    pub icon: Option<String>,
+}
 
 /// What a successful fetch learnt about its source.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +34,50 @@ pub struct FetchRecord {
     pub moved_to: Option<String>,
 }
 
+/// What the cache already holds of an entry, so a sync can tell what work it still needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownEntry {
+    pub fingerprint: String,
+    pub sanitizer_version: i64,
+    /// `entry_contents.extract_status`: NULL, `ok`, `short` or an error code.
+    pub extract_status: Option<String>,
+    pub extract_attempts: i64,
+}
+
+/// What the cache holds of a source's entries: those it keeps, and those retention removed.
+#[derive(Debug, Clone, Default)]
+pub struct KnownEntries {
+    pub kept: HashMap<String, KnownEntry>,
+    pub purged: HashSet<String>,
+}
+
 impl Store {
+    /// Every entry of a source the cache holds or has purged, by entry key.
+    pub fn known_entries(&self, source_id: i64) -> Result<KnownEntries> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.entry_key, e.fingerprint, coalesce(c.sanitizer_version, 0), c.extract_status,
+                    coalesce(c.extract_attempts, 0)
+               FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id
+              WHERE e.source_id = ?1",
+        )?;
+        let kept = stmt
+            .query_map([source_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    KnownEntry {
+                        fingerprint: r.get(1)?,
+                        sanitizer_version: r.get(2)?,
+                        extract_status: r.get(3)?,
+                        extract_attempts: r.get(4)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare_cached("SELECT entry_key FROM tombstones WHERE source_id = ?1")?;
+        let purged = stmt.query_map([source_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(KnownEntries { kept, purged })
+    }
+
     /// Records a fetch that brought nothing new (a 304, or the same body). No entry is touched, and the
     /// source row only when what it says must change: new validators, an error to clear, a move, or a
     /// `last_ok_at` older than [`LAST_OK_RESOLUTION`]. So a sync of unchanged feeds writes nothing.
@@ -41,22 +96,27 @@ impl Store {
         Ok(())
     }
 
-    /// Stores one refreshed source in a single transaction: its new validators and title, and an
+    /// Stores one refreshed source in a single transaction: its new validators, title and icon, and an
     /// upsert of every entry. New entries are counted as new, edited ones as updated; read and
-    /// bookmark state is never touched.
+    /// bookmark state is never touched. Entries retention purged stay purged while the feed still
+    /// carries them.
     pub fn apply_refresh(
         &mut self,
         source_id: i64,
         fetch: &FetchRecord,
-        title: &str,
-        site_url: Option<&str>,
+        feed: &FeedFacts,
         entries: &[CleanEntry],
     ) -> Result<RefreshOutcome> {
         let tx = self.conn.transaction()?;
-        record_success(&tx, source_id, fetch, Some(title), site_url)?;
-        let mut outcome = RefreshOutcome::default();
+        record_success(&tx, source_id, fetch, Some(&feed.title), feed.site_url.as_deref())?;
         let now = now();
-        for entry in entries {
+        if let Some(icon) = &feed.icon {
+            tx.prepare_cached("UPDATE sources SET icon_url = ?2 WHERE id = ?1")?.execute(params![source_id, icon])?;
+            add_icon(&tx, icon, now)?;
+        }
+        let purged = settle_tombstones(&tx, source_id, entries)?;
+        let mut outcome = RefreshOutcome::default();
+        for entry in entries.iter().filter(|e| !purged.contains(&e.meta.key)) {
             match upsert_entry(&tx, source_id, entry, now)? {
                 Upsert::Inserted => outcome.new += 1,
                 Upsert::Updated => outcome.updated += 1,
@@ -157,20 +217,23 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
     let meta = &entry.meta;
     let published = meta.published_at.map(|t| t.timestamp());
     let updated = meta.updated_at.map(|t| t.timestamp());
-    let existing: Option<(String, i64)> = tx
+    let existing: Option<(i64, String, i64, Option<String>, i64)> = tx
         .prepare_cached(
-            "SELECT e.fingerprint, coalesce(c.sanitizer_version, 0)
+            "SELECT e.id, e.fingerprint, coalesce(c.sanitizer_version, 0), c.extract_status,
+                    coalesce(c.extract_attempts, 0)
                FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id
               WHERE e.source_id = ?1 AND e.entry_key = ?2",
         )?
-        .query_row(params![source_id, meta.key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(params![source_id, meta.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .optional()?;
-    let result = match existing {
-        Some((fingerprint, version)) if fingerprint == meta.fingerprint && version >= SANITIZER_VERSION => {
+    let same_story = existing.as_ref().is_some_and(|(_, fingerprint, ..)| *fingerprint == meta.fingerprint);
+    let result = match &existing {
+        // Nothing new: no write at all, unless this sync fetched the article page again.
+        Some((_, _, version, ..)) if same_story && *version >= SANITIZER_VERSION && entry.extract.is_none() => {
             return Ok(Upsert::Same);
         }
-        // Same story, cleaned by an older policy: rewrite the body, but it is not news to the reader.
-        Some((fingerprint, _)) if fingerprint == meta.fingerprint => Upsert::Same,
+        // Same story, cleaned by an older policy or given its full text: not news to the reader.
+        Some(_) if same_story => Upsert::Same,
         Some(_) => Upsert::Updated,
         None => Upsert::Inserted,
     };
@@ -207,20 +270,116 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
             ],
             |r| r.get(0),
         )?;
+    let previous = existing.map(|(_, _, _, status, attempts)| (status, attempts));
+    let body = body_to_store(tx, id, entry, previous)?;
     tx.prepare_cached(
-        "INSERT INTO entry_contents (entry_id, content_html, plain_text, sanitizer_version) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO entry_contents (entry_id, content_html, plain_text, sanitizer_version, feed_html,
+                                     extract_status, extract_error, extract_attempts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (entry_id) DO UPDATE SET content_html = excluded.content_html,
-                plain_text = excluded.plain_text, sanitizer_version = excluded.sanitizer_version",
+                plain_text = excluded.plain_text, sanitizer_version = excluded.sanitizer_version,
+                feed_html = excluded.feed_html, extract_status = excluded.extract_status,
+                extract_error = excluded.extract_error, extract_attempts = excluded.extract_attempts",
     )?
-    .execute(params![id, entry.content_html, entry.plain_text, SANITIZER_VERSION])?;
+    .execute(params![
+        id,
+        body.content_html,
+        body.plain_text,
+        SANITIZER_VERSION,
+        body.feed_html,
+        body.status,
+        body.error,
+        body.attempts
+    ])?;
+    link_images(tx, id, &body.images, now)?;
     tx.prepare_cached("DELETE FROM entry_search WHERE rowid = ?1")?.execute([id])?;
     tx.prepare_cached("INSERT INTO entry_search (rowid, title, author, plain_text) VALUES (?1, ?2, ?3, ?4)")?.execute(
         params![
             id,
             search_fold(&meta.title),
             search_fold(meta.author.as_deref().unwrap_or("")),
-            search_fold(&entry.plain_text)
+            search_fold(&body.plain_text)
         ],
     )?;
     Ok(result)
+}
+
+/// The body columns of an entry as they will be stored.
+struct Body {
+    content_html: String,
+    plain_text: String,
+    feed_html: Option<String>,
+    images: Vec<String>,
+    status: Option<String>,
+    error: Option<String>,
+    attempts: i64,
+}
+
+/// What to store of an entry's body. A failed attempt at the article page never loses a full text
+/// fetched before: the stored full text stays, and only the feed's version is renewed.
+fn body_to_store(
+    tx: &Transaction,
+    id: i64,
+    entry: &CleanEntry,
+    previous: Option<(Option<String>, i64)>,
+) -> Result<Body> {
+    let (previous_status, previous_attempts) = previous.unwrap_or((None, 0));
+    let fresh = |status: Option<&str>, error: Option<&str>, attempts| Body {
+        content_html: entry.content_html.clone(),
+        plain_text: entry.plain_text.clone(),
+        feed_html: entry.feed_html.clone(),
+        images: entry.images.clone(),
+        status: status.map(str::to_owned),
+        error: error.map(str::to_owned),
+        attempts,
+    };
+    Ok(match &entry.extract {
+        None => fresh(None, None, 0),
+        Some(done @ (Extraction::Full | Extraction::Short)) => fresh(Some(done.status()), None, 0),
+        Some(Extraction::Failed { code, message }) if previous_status.as_deref() == Some("ok") => {
+            let (content_html, plain_text): (String, String) = tx
+                .prepare_cached("SELECT content_html, plain_text FROM entry_contents WHERE entry_id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let mut images: Vec<String> = tx
+                .prepare_cached(
+                    "SELECT i.url FROM entry_images ei JOIN images i ON i.id = ei.image_id
+                      WHERE ei.entry_id = ?1 ORDER BY ei.position",
+                )?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            images.extend(entry.images.iter().filter(|u| !images.contains(u)).cloned().collect::<Vec<_>>());
+            Body {
+                content_html,
+                plain_text,
+                feed_html: Some(entry.content_html.clone()),
+                images,
+                status: Some("ok".into()),
+                error: Some(format!("{code}: {message}")),
+                attempts: previous_attempts + 1,
+            }
+        }
+        Some(Extraction::Failed { code, message }) => {
+            fresh(Some(code), Some(&format!("{code}: {message}")), previous_attempts + 1)
+        }
+    })
+}
+
+/// Forgets the tombstones of entries that left the feed (they cannot come back), and returns the keys
+/// of those still in it, which must not be stored again.
+fn settle_tombstones(tx: &Transaction, source_id: i64, entries: &[CleanEntry]) -> Result<HashSet<String>> {
+    let keys: HashSet<&str> = entries.iter().map(|e| e.meta.key.as_str()).collect();
+    let tombstones: Vec<String> = tx
+        .prepare_cached("SELECT entry_key FROM tombstones WHERE source_id = ?1")?
+        .query_map([source_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut purged = HashSet::new();
+    let mut forget = tx.prepare_cached("DELETE FROM tombstones WHERE source_id = ?1 AND entry_key = ?2")?;
+    for key in tombstones {
+        if keys.contains(key.as_str()) {
+            purged.insert(key);
+        } else {
+            forget.execute(params![source_id, key])?;
+        }
+    }
+    Ok(purged)
 }

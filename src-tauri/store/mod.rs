@@ -5,11 +5,13 @@
 //! database written by a newer Offprint is refused before anything touches the file.
 
 mod entries;
+mod images;
 mod query;
+mod retention;
 mod settings;
 mod sources;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -17,7 +19,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use crate::error::{Error, Result};
 use crate::sanitize::SANITIZER_VERSION;
 
-pub use entries::FetchRecord;
+pub use entries::{FeedFacts, FetchRecord, KnownEntries, KnownEntry};
+pub use images::{ImageFile, MAX_ATTEMPTS};
+pub use retention::Retention;
 pub use sources::{NewSource, SourceTarget};
 
 /// The migrations, in order; the schema version is the number applied. Never edit a shipped one.
@@ -25,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_meta.sql"),
     include_str!("migrations/0003_settings.sql"),
+    include_str!("migrations/0004_offline.sql"),
 ];
 
 /// Name of the database file inside the data directory.
@@ -33,6 +38,8 @@ pub const DB_FILE: &str = "offprint.sqlite3";
 /// A connection to the cache. One writer at a time; readers may open their own.
 pub struct Store {
     conn: Connection,
+    /// Where the pictures' files are: `images/` beside the database file.
+    images_dir: PathBuf,
 }
 
 impl Store {
@@ -57,6 +64,11 @@ impl Store {
         })
     }
 
+    /// The folder of the pictures' files.
+    pub fn images_dir(&self) -> &Path {
+        &self.images_dir
+    }
+
     fn open_unchecked(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)?;
@@ -71,7 +83,8 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn, version)?;
-        let store = Store { conn };
+        let images_dir = crate::pictures::images_dir(path.parent().unwrap_or(Path::new(".")));
+        let store = Store { conn, images_dir };
         store.plan_resanitize()?;
         Ok(store)
     }

@@ -52,22 +52,30 @@ impl Store {
     /// One entry with its sanitized body.
     pub fn get_entry(&self, id: i64) -> Result<EntryDetail> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, coalesce(c.content_html, ''), e.lang, e.dir {FROM}
+            "SELECT {SUMMARY_COLUMNS}, coalesce(c.content_html, ''), e.lang, e.dir,
+                    c.extract_status IS 'ok', c.feed_html, c.extract_error {FROM}
                LEFT JOIN entry_contents c ON c.entry_id = e.id
               WHERE e.id = ?1"
         );
         let detail = self
             .conn
             .query_row(&sql, [id], |r| {
+                let full_text: bool = r.get(14)?;
                 Ok(EntryDetail {
                     summary: summary_from_row(r)?,
                     content_html: r.get(11)?,
                     lang: r.get(12)?,
                     dir: r.get(13)?,
+                    full_text,
+                    feed_html: if full_text { r.get(15)? } else { None },
+                    full_text_error: r.get(16)?,
+                    images: Vec::new(),
                 })
             })
             .optional()?;
-        detail.ok_or(Error::NotFound { what: "entry", id })
+        let mut detail = detail.ok_or(Error::NotFound { what: "entry", id })?;
+        detail.images = self.entry_images(id)?;
+        Ok(detail)
     }
 }
 

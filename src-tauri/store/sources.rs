@@ -2,8 +2,10 @@
 
 use rusqlite::{OptionalExtension, params};
 
+use super::images::local_url_of_key;
 use super::{Store, now, rfc3339};
 use crate::error::{Error, Result};
+use crate::extract::FullTextMode;
 use crate::model::{SourceError, SourceInfo};
 
 /// A source about to be subscribed.
@@ -13,6 +15,7 @@ pub struct NewSource {
     pub site_url: Option<String>,
     pub title: String,
     pub folder: Option<String>,
+    pub full_text: FullTextMode,
 }
 
 /// What a refresh needs to know about a source: where it is and what the last fetch saw.
@@ -23,6 +26,7 @@ pub struct SourceTarget {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub body_hash: Option<String>,
+    pub full_text: FullTextMode,
 }
 
 impl Store {
@@ -32,10 +36,20 @@ impl Store {
             return Err(Error::AlreadySubscribed { id });
         }
         self.conn.execute(
-            "INSERT INTO sources (url, site_url, title, folder, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![source.url, source.site_url, source.title, source.folder, now()],
+            "INSERT INTO sources (url, site_url, title, folder, full_text, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![source.url, source.site_url, source.title, source.folder, source.full_text.as_str(), now()],
         )?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Sets when a source's entries get their full text from the article page.
+    pub fn set_full_text(&mut self, id: i64, mode: FullTextMode) -> Result<()> {
+        let changed =
+            self.conn.execute("UPDATE sources SET full_text = ?2 WHERE id = ?1", params![id, mode.as_str()])?;
+        if changed == 0 {
+            return Err(Error::NotFound { what: "source", id });
+        }
+        Ok(())
     }
 
     /// The id of the source subscribed at exactly `url`, if any.
@@ -66,7 +80,8 @@ impl Store {
     /// All sources, or only the one with id `only`.
     fn query_targets(&self, only: Option<i64>) -> Result<Vec<SourceTarget>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, url, etag, last_modified, body_hash FROM sources WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
+            "SELECT id, url, etag, last_modified, body_hash, full_text FROM sources
+              WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([only], |r| {
             Ok(SourceTarget {
@@ -75,6 +90,7 @@ impl Store {
                 etag: r.get(2)?,
                 last_modified: r.get(3)?,
                 body_hash: r.get(4)?,
+                full_text: FullTextMode::parse(&r.get::<_, String>(5)?).unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -87,7 +103,9 @@ impl Store {
                     s.last_error_code, s.last_error_message, s.last_error_at,
                     (SELECT count(*) FROM entries e WHERE e.source_id = s.id),
                     (SELECT count(*) FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id
-                      WHERE e.source_id = s.id AND coalesce(st.read, 0) = 0)
+                      WHERE e.source_id = s.id AND coalesce(st.read, 0) = 0),
+                    s.full_text,
+                    (SELECT i.key FROM images i WHERE i.url = s.icon_url AND i.status = 'cached')
                FROM sources s
               WHERE ?1 IS NULL OR s.id = ?1
               ORDER BY s.folder IS NOT NULL, s.folder COLLATE NOCASE, s.title COLLATE NOCASE, s.id",
@@ -111,6 +129,8 @@ impl Store {
                 last_error,
                 entry_count: r.get(9)?,
                 unread_count: r.get(10)?,
+                full_text: r.get(11)?,
+                icon_url: r.get::<_, Option<String>>(12)?.as_deref().map(local_url_of_key),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -2,7 +2,8 @@ use chrono::{TimeZone, Utc};
 use tempfile::TempDir;
 
 use super::*;
-use crate::model::{CleanEntry, EntryFilter, EntryMeta};
+use crate::error::Error;
+use crate::model::{CleanEntry, EntryFilter, EntryMeta, Extraction};
 
 fn open() -> (TempDir, Store) {
     let dir = TempDir::new().unwrap();
@@ -22,7 +23,12 @@ fn entry(key: &str, title: &str, text: &str) -> CleanEntry {
         },
         content_html: format!("<p>{text}</p>"),
         plain_text: text.into(),
+        ..Default::default()
     }
+}
+
+fn facts(title: &str) -> FeedFacts {
+    FeedFacts { title: title.into(), ..Default::default() }
 }
 
 fn source(store: &mut Store, url: &str) -> i64 {
@@ -74,15 +80,15 @@ fn keeps_read_and_bookmark_state_when_an_entry_is_updated() {
     let (_dir, mut store) = open();
     let src = source(&mut store, "https://a.example/feed");
     let fetch = FetchRecord::default();
-    let first = store.apply_refresh(src, &fetch, "A", None, &[entry("k1", "Old title", "body")]).unwrap();
+    let first = store.apply_refresh(src, &fetch, &facts("A"), &[entry("k1", "Old title", "body")]).unwrap();
     assert_eq!((first.new, first.updated), (1, 0));
     let id = store.list_entries(&all(10)).unwrap()[0].id;
     store.set_read(id, true).unwrap();
     store.set_bookmarked(id, true).unwrap();
 
-    let again = store.apply_refresh(src, &fetch, "A", None, &[entry("k1", "Old title", "body")]).unwrap();
+    let again = store.apply_refresh(src, &fetch, &facts("A"), &[entry("k1", "Old title", "body")]).unwrap();
     assert!(again.unchanged);
-    let edited = store.apply_refresh(src, &fetch, "A", None, &[entry("k1", "New title", "body")]).unwrap();
+    let edited = store.apply_refresh(src, &fetch, &facts("A"), &[entry("k1", "New title", "body")]).unwrap();
     assert_eq!((edited.new, edited.updated), (0, 1));
 
     let listed = store.list_entries(&all(10)).unwrap();
@@ -100,8 +106,7 @@ fn a_bookmark_survives_removing_its_source() {
         .apply_refresh(
             src,
             &FetchRecord::default(),
-            "Watchdog",
-            None,
+            &facts("Watchdog"),
             &[entry("k1", "Kept", "x"), entry("k2", "Gone", "y")],
         )
         .unwrap();
@@ -130,7 +135,7 @@ fn searches_cyrillic_persian_and_prefixes() {
         entry("kk", "Сот шешімі", "Алматыда журналист ұсталды"),
         entry("en", "Café owner released", "The court released him"),
     ];
-    store.apply_refresh(src, &FetchRecord::default(), "A", None, &entries).unwrap();
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &entries).unwrap();
     let search = |q: &str| -> Vec<String> {
         let filter = EntryFilter { search: Some(q.into()), ..all(10) };
         store.list_entries(&filter).unwrap().into_iter().map(|e| e.title).collect()
@@ -155,7 +160,7 @@ fn pages_with_a_keyset_cursor() {
     let (_dir, mut store) = open();
     let src = source(&mut store, "https://a.example/feed");
     let entries: Vec<CleanEntry> = (0..5).map(|i| entry(&format!("k{i}"), &format!("T{i}"), "x")).collect();
-    store.apply_refresh(src, &FetchRecord::default(), "A", None, &entries).unwrap();
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &entries).unwrap();
     // Every entry has the same date: the id breaks the tie, so no page repeats or skips one.
     let (mut ids, mut pages, mut next) = (Vec::new(), 0, None);
     loop {
@@ -180,9 +185,9 @@ fn marks_all_unread_in_a_view_read_and_undoes_it() {
     let a = source(&mut store, "https://a.example/feed");
     let b = source(&mut store, "https://b.example/feed");
     store
-        .apply_refresh(a, &FetchRecord::default(), "A", None, &[entry("a1", "A1", "x"), entry("a2", "A2", "y")])
+        .apply_refresh(a, &FetchRecord::default(), &facts("A"), &[entry("a1", "A1", "x"), entry("a2", "A2", "y")])
         .unwrap();
-    store.apply_refresh(b, &FetchRecord::default(), "B", None, &[entry("b1", "B1", "z")]).unwrap();
+    store.apply_refresh(b, &FetchRecord::default(), &facts("B"), &[entry("b1", "B1", "z")]).unwrap();
     let in_a = EntryFilter { source_id: Some(a), ..all(100) };
     let first = store.list_entries(&in_a).unwrap()[0].id;
     store.set_read(first, true).unwrap();
@@ -212,7 +217,7 @@ fn a_new_sanitizer_policy_cleans_stored_bodies_again_on_the_next_refresh() {
     let mut store = Store::open_in(dir.path()).unwrap();
     let src = source(&mut store, "https://a.example/feed");
     let fetch = FetchRecord { etag: Some("\"v1\"".into()), body_hash: Some("h".into()), ..Default::default() };
-    store.apply_refresh(src, &fetch, "A", None, &[entry("k1", "Story", "old body")]).unwrap();
+    store.apply_refresh(src, &fetch, &facts("A"), &[entry("k1", "Story", "old body")]).unwrap();
     // Pretend the bodies were cleaned by an older policy.
     store.conn.execute_batch("UPDATE entry_contents SET sanitizer_version = 1, content_html = 'stale';").unwrap();
     store.conn.execute("UPDATE meta SET value = '1' WHERE key = 'sanitizer_version'", []).unwrap();
@@ -222,7 +227,7 @@ fn a_new_sanitizer_policy_cleans_stored_bodies_again_on_the_next_refresh() {
     let target = store.sync_target(src).unwrap();
     assert_eq!((target.etag, target.body_hash), (None, None), "the next sync must read the feed again");
     let outcome =
-        store.apply_refresh(src, &FetchRecord::default(), "A", None, &[entry("k1", "Story", "old body")]).unwrap();
+        store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[entry("k1", "Story", "old body")]).unwrap();
     assert!(outcome.unchanged, "{outcome:?}");
     let id = store.list_entries(&all(1)).unwrap()[0].id;
     assert_eq!(store.get_entry(id).unwrap().content_html, "<p>old body</p>");
@@ -231,4 +236,203 @@ fn a_new_sanitizer_policy_cleans_stored_bodies_again_on_the_next_refresh() {
         .query_row("SELECT sanitizer_version FROM entry_contents WHERE entry_id = ?1", [id], |r| r.get(0))
         .unwrap();
     assert_eq!(version, crate::sanitize::SANITIZER_VERSION);
+}
+
+fn with_images(mut e: CleanEntry, urls: &[&str]) -> CleanEntry {
+    e.images = urls.iter().map(|u| u.to_string()).collect();
+    e
+}
+
+/// Stores `bytes` as the picture at `url`, as the pictures stage does.
+fn cache_picture(store: &mut Store, url: &str, bytes: &[u8]) {
+    let (id, _) = store.pending_images().unwrap().into_iter().find(|(_, u)| u == url).expect("pending");
+    let picture = crate::pictures::check_picture(url, bytes, Some("image/png")).unwrap();
+    let hash = crate::pictures::write_file(store.images_dir(), &picture).unwrap();
+    store.record_image(id, &picture, &hash).unwrap();
+}
+
+fn png(n: u8, len: usize) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.resize(len, n);
+    bytes
+}
+
+const DAY: i64 = 24 * 60 * 60;
+
+fn entry_id(store: &Store, title: &str) -> i64 {
+    store.list_entries(&all(100)).unwrap().into_iter().find(|e| e.title == title).expect(title).id
+}
+
+#[test]
+fn pictures_are_pending_until_fetched_then_served_by_key() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let shared = "https://a.example/shared.png";
+    let entries = [
+        with_images(entry("k1", "One", "x"), &[shared, "https://a.example/one.png"]),
+        with_images(entry("k2", "Two", "y"), &[shared]),
+    ];
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &entries).unwrap();
+    let pending: Vec<String> = store.pending_images().unwrap().into_iter().map(|(_, u)| u).collect();
+    assert_eq!(pending, [shared, "https://a.example/one.png"], "one row per URL");
+
+    cache_picture(&mut store, shared, &png(1, 100));
+    let key = crate::localize::image_key(shared);
+    let (bytes, content_type) = store.image_bytes(&key).unwrap().unwrap();
+    assert_eq!((bytes, content_type.as_str()), (png(1, 100), "image/png"));
+    assert_eq!(store.pending_images().unwrap().len(), 1);
+
+    let one = store.get_entry(entry_id(&store, "One")).unwrap();
+    let statuses: Vec<(&str, Option<i64>)> = one.images.iter().map(|i| (i.status.as_str(), i.bytes)).collect();
+    assert_eq!(statuses, [("cached", Some(100)), ("pending", None)]);
+    assert_eq!(one.images[0].local_url, format!("offprint-img://localhost/{key}"));
+    assert_eq!(store.image_bytes(&crate::localize::image_key("https://a.example/one.png")).unwrap(), None);
+}
+
+#[test]
+fn a_failed_picture_is_tried_again_only_for_a_passing_reason() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let urls = ["https://a.example/404.png", "https://a.example/down.png", "https://a.example/x.svg"];
+    store
+        .apply_refresh(src, &FetchRecord::default(), &facts("A"), &[with_images(entry("k", "E", "x"), &urls)])
+        .unwrap();
+    for (id, url) in store.pending_images().unwrap() {
+        let error = match url.as_str() {
+            u if u.ends_with("404.png") => Error::Http { url: u.into(), status: 404 },
+            u if u.ends_with("down.png") => Error::Connect { url: u.into(), detail: "refused".into() },
+            u => Error::NotAnImage { url: u.into(), detail: "svg".into() },
+        };
+        store.record_image_failure(id, &error).unwrap();
+    }
+    assert!(store.pending_images().unwrap().is_empty(), "not tried again at once");
+    for _ in 1..MAX_ATTEMPTS {
+        store.conn.execute("UPDATE images SET retry_at = 0", []).unwrap();
+        let retried: Vec<String> = store.pending_images().unwrap().into_iter().map(|(_, u)| u).collect();
+        assert_eq!(retried, ["https://a.example/down.png"]);
+        let (id, url) = store.pending_images().unwrap().remove(0);
+        store.record_image_failure(id, &Error::Timeout { url }).unwrap();
+    }
+    store.conn.execute("UPDATE images SET retry_at = 0", []).unwrap();
+    assert!(store.pending_images().unwrap().is_empty(), "given up after {MAX_ATTEMPTS} attempts");
+    let statuses: Vec<String> =
+        store.get_entry(entry_id(&store, "E")).unwrap().images.into_iter().map(|i| i.status).collect();
+    assert_eq!(statuses, ["failed", "failed", "skipped"]);
+}
+
+#[test]
+fn a_failed_page_never_loses_a_full_text_fetched_before() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let mut full = with_images(entry("k", "Story", "the whole article"), &["https://a.example/page.png"]);
+    full.feed_html = Some("<p>summary</p>".into());
+    full.extract = Some(Extraction::Full);
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[full]).unwrap();
+
+    // The feed edits the story; this time its page cannot be reached.
+    let mut edited = with_images(entry("k", "Story", "an edited summary"), &["https://a.example/feed.png"]);
+    edited.extract = Some(Extraction::Failed { code: "connect".into(), message: "refused".into() });
+    let outcome = store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[edited]).unwrap();
+    assert_eq!(outcome.updated, 1);
+
+    let shown = store.get_entry(entry_id(&store, "Story")).unwrap();
+    assert!(shown.full_text);
+    assert_eq!(shown.content_html, "<p>the whole article</p>");
+    assert_eq!(shown.feed_html.as_deref(), Some("<p>an edited summary</p>"));
+    assert!(shown.full_text_error.unwrap().starts_with("connect"));
+    let urls: Vec<String> = shown.images.into_iter().map(|i| i.url).collect();
+    assert_eq!(urls, ["https://a.example/page.png", "https://a.example/feed.png"]);
+    let known = store.known_entries(src).unwrap();
+    assert_eq!(known.kept["k"].extract_status.as_deref(), Some("ok"));
+}
+
+#[test]
+fn retention_purges_old_entries_keeps_bookmarks_and_leaves_tombstones() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let feed = [
+        with_images(entry("read", "Old read", "a"), &["https://a.example/read.png"]),
+        with_images(entry("unread", "Old unread", "b"), &["https://a.example/unread.png"]),
+        with_images(entry("kept", "Old bookmarked", "c"), &["https://a.example/kept.png"]),
+    ];
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &feed).unwrap();
+    for (url, n) in
+        [("https://a.example/read.png", 1), ("https://a.example/unread.png", 2), ("https://a.example/kept.png", 3)]
+    {
+        cache_picture(&mut store, url, &png(n, 1000));
+    }
+    store.set_read(entry_id(&store, "Old read"), true).unwrap();
+    store.set_read(entry_id(&store, "Old bookmarked"), true).unwrap();
+    store.set_bookmarked(entry_id(&store, "Old bookmarked"), true).unwrap();
+    let rules = Retention { keep_read_days: 60, keep_unread_days: 180, image_budget_bytes: 1 << 30 };
+
+    // 100 days on: only the read one is past its limit.
+    let later = now() + 100 * DAY;
+    let report = store.clean_up_at(&rules, later).unwrap();
+    assert_eq!((report.purged_entries, report.freed_bytes), (1, 1000));
+    let titles: Vec<String> = store.list_entries(&all(10)).unwrap().into_iter().map(|e| e.title).collect();
+    assert_eq!(titles, ["Old bookmarked", "Old unread"]);
+
+    // 200 days on: the unread one goes too; the bookmark and its picture stay for good.
+    let report = store.clean_up_at(&rules, now() + 200 * DAY).unwrap();
+    assert_eq!(report.purged_entries, 1);
+    let bookmarked = store.get_entry(entry_id(&store, "Old bookmarked")).unwrap();
+    assert_eq!(bookmarked.images[0].status, "cached");
+    assert!(store.image_bytes(&crate::localize::image_key("https://a.example/kept.png")).unwrap().is_some());
+    assert_eq!(store.cache_info().unwrap().image_bytes, 1000);
+
+    // The feed still carries the purged entries: they do not come back.
+    let outcome = store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &feed).unwrap();
+    assert_eq!(outcome.new, 0);
+    assert_eq!(store.list_entries(&all(10)).unwrap().len(), 1);
+    assert_eq!(store.known_entries(src).unwrap().purged.len(), 2);
+
+    // Once the feed drops them, their tombstones go: nothing is left to keep out.
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &feed[2..]).unwrap();
+    assert!(store.known_entries(src).unwrap().purged.is_empty());
+}
+
+#[test]
+fn pictures_over_budget_go_least_recently_used_first_but_never_a_bookmarks() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let feed: Vec<CleanEntry> = (1..=4)
+        .map(|n| with_images(entry(&format!("k{n}"), &format!("E{n}"), "x"), &[&format!("https://a.example/{n}.png")]))
+        .collect();
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &feed).unwrap();
+    for n in 1..=4u8 {
+        cache_picture(&mut store, &format!("https://a.example/{n}.png"), &png(n, 1000));
+    }
+    // E1 is the oldest used but bookmarked; E3 was opened most recently.
+    store.set_bookmarked(entry_id(&store, "E1"), true).unwrap();
+    store.conn.execute("UPDATE images SET used_at = used_at - 1000 + CAST(substr(url, 19, 1) AS INTEGER)", []).unwrap();
+    store.touch_entry_images(entry_id(&store, "E3")).unwrap();
+
+    let rules = Retention { keep_read_days: 0, keep_unread_days: 0, image_budget_bytes: 2000 };
+    let report = store.clean_up_at(&rules, now()).unwrap();
+    assert_eq!((report.purged_entries, report.evicted_images, report.freed_bytes), (0, 2, 2000));
+    let status = |n: u8| store.get_entry(entry_id(&store, &format!("E{n}"))).unwrap().images[0].status.clone();
+    assert_eq!([status(1), status(2), status(3), status(4)], ["cached", "skipped", "cached", "skipped"]);
+    assert_eq!(store.cache_info().unwrap().image_bytes, 2000);
+    assert!(store.pending_images().unwrap().is_empty(), "an evicted picture is not fetched again");
+}
+
+#[test]
+fn identical_pictures_share_one_file() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let urls = ["https://a.example/a.png", "https://cdn.example/a.png"];
+    store
+        .apply_refresh(src, &FetchRecord::default(), &facts("A"), &[with_images(entry("k", "E", "x"), &urls)])
+        .unwrap();
+    for url in urls {
+        cache_picture(&mut store, url, &png(7, 500));
+    }
+    let info = store.cache_info().unwrap();
+    assert_eq!((info.images, info.image_bytes), (2, 500));
+    let files: usize = std::fs::read_dir(store.images_dir())
+        .unwrap()
+        .map(|d| std::fs::read_dir(d.unwrap().path()).unwrap().count())
+        .sum();
+    assert_eq!(files, 1);
 }

@@ -1,0 +1,173 @@
+//! Full text for summary-only feeds: which entries need their article page, and the page's main
+//! content, found by a readability-style extractor. The result is untrusted HTML like any feed body and
+//! goes through the same sanitizer.
+
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::parse::charset::decode_html;
+
+/// A feed body with fewer words than this is taken for a summary when the source's mode is `auto`.
+pub const SUMMARY_WORDS: usize = 150;
+
+/// In `auto` mode the page's text must be at least this much longer than the feed's to replace it (a
+/// page that gives the same short item and its comments is no better). In `always` mode it must only
+/// not be shorter.
+const LONGER_BY: f64 = 1.3;
+
+/// Largest page the extractor will read, in elements; a bigger one is refused rather than parsed slowly.
+const MAX_ELEMENTS: usize = 60_000;
+
+/// A source's setting: when to take an entry's full text from its article page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FullTextMode {
+    Off,
+    /// Only when the feed gives a summary.
+    #[default]
+    Auto,
+    Always,
+}
+
+impl FullTextMode {
+    pub const NAMES: [&str; 3] = ["off", "auto", "always"];
+
+    pub fn parse(value: &str) -> Result<FullTextMode> {
+        match value.trim() {
+            "off" => Ok(FullTextMode::Off),
+            "auto" => Ok(FullTextMode::Auto),
+            "always" => Ok(FullTextMode::Always),
+            other => Err(Error::InvalidArgument(format!(
+                "full text cannot be {other:?}; it is one of: {}",
+                FullTextMode::NAMES.join(", ")
+            ))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FullTextMode::Off => "off",
+            FullTextMode::Auto => "auto",
+            FullTextMode::Always => "always",
+        }
+    }
+
+    /// Whether an entry whose feed body has `plain_text` should get its article page.
+    pub fn wants(self, plain_text: &str) -> bool {
+        match self {
+            FullTextMode::Off => false,
+            FullTextMode::Always => true,
+            FullTextMode::Auto => word_count(plain_text) < SUMMARY_WORDS,
+        }
+    }
+}
+
+/// Whether the page's text is worth showing instead of the feed's.
+pub fn is_fuller(page_text: &str, feed_text: &str, mode: FullTextMode) -> bool {
+    let (page, feed) = (word_count(page_text), word_count(feed_text));
+    let factor = if mode == FullTextMode::Always { 1.0 } else { LONGER_BY };
+    page > 0 && page as f64 >= feed as f64 * factor
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// An article page's main content, as (still untrusted) HTML.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub html: String,
+}
+
+/// Finds the main content of the page `body`, fetched from `page_url`.
+pub fn extract_article(body: &[u8], content_type: Option<&str>, page_url: &Url) -> Result<Article> {
+    let not_an_article = |why: &str| Error::NotAnArticle { url: page_url.to_string(), detail: why.to_owned() };
+    if let Some(kind) = content_type.map(|t| t.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        && !kind.is_empty()
+        && kind != "text/html"
+        && kind != "application/xhtml+xml"
+    {
+        return Err(not_an_article(&format!("the page is {kind}, not HTML")));
+    }
+    let html = decode_html(body, content_type);
+    let config = dom_smoothie::Config { max_elements_to_parse: MAX_ELEMENTS, ..Default::default() };
+    let mut readability = dom_smoothie::Readability::new(html.as_ref(), Some(page_url.as_str()), Some(config))
+        .map_err(|e| not_an_article(&e.to_string()))?;
+    let article = readability.parse().map_err(|e| not_an_article(&e.to_string()))?;
+    if article.text_content.trim().is_empty() {
+        return Err(not_an_article("no article text found on the page"));
+    }
+    Ok(Article { html: article.content.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(article: &str) -> String {
+        format!(
+            "<!doctype html><html><head><title>Hearing</title></head><body>\
+             <nav><a href=\"/\">Home</a> <a href=\"/world\">World</a> <a href=\"/sport\">Sport</a></nav>\
+             <main><article><h1>The hearing</h1>{article}</article></main>\
+             <aside><h2>Most read</h2><ul><li><a href=\"/a\">Another story</a></li></ul></aside>\
+             <footer>Copyright notice and contact details for the newsroom.</footer></body></html>"
+        )
+    }
+
+    fn paragraphs(n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i}: the court heard the defence ask for more time, and the judge, after a \
+                     pause that filled the small room, agreed to adjourn until the river festival was over.</p>"
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn takes_the_article_and_leaves_the_page_chrome() {
+        let url = Url::parse("https://news.example/2026/hearing").unwrap();
+        let article = extract_article(page(&paragraphs(8)).as_bytes(), Some("text/html"), &url).unwrap();
+        assert!(article.html.contains("Paragraph 7: the court heard"), "{}", article.html);
+        assert!(!article.html.contains("Copyright notice"), "{}", article.html);
+        assert!(!article.html.contains("Most read"), "{}", article.html);
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_page() {
+        let url = Url::parse("https://news.example/report.pdf").unwrap();
+        let err = extract_article(b"%PDF-1.7", Some("application/pdf"), &url).unwrap_err();
+        assert_eq!(err.code(), "not_an_article");
+        let err = extract_article(b"<html><body></body></html>", Some("text/html"), &url).unwrap_err();
+        assert_eq!(err.code(), "not_an_article");
+    }
+
+    #[test]
+    fn auto_mode_wants_only_summaries() {
+        let summary = "The court adjourned the hearing until March.";
+        let long = "word ".repeat(SUMMARY_WORDS);
+        assert!(FullTextMode::Auto.wants(summary));
+        assert!(FullTextMode::Auto.wants(""));
+        assert!(!FullTextMode::Auto.wants(&long));
+        assert!(FullTextMode::Always.wants(&long));
+        assert!(!FullTextMode::Off.wants(summary));
+    }
+
+    #[test]
+    fn a_page_no_longer_than_the_feed_is_not_fuller() {
+        let summary = "a short summary of the story";
+        assert!(is_fuller(&"word ".repeat(200), summary, FullTextMode::Auto));
+        assert!(!is_fuller(summary, summary, FullTextMode::Auto));
+        assert!(is_fuller(summary, summary, FullTextMode::Always));
+        assert!(!is_fuller("", "", FullTextMode::Always));
+    }
+
+    #[test]
+    fn modes_read_and_print_the_same_words() {
+        for name in FullTextMode::NAMES {
+            assert_eq!(FullTextMode::parse(name).unwrap().as_str(), name);
+        }
+        let err = FullTextMode::parse("sometimes").unwrap_err();
+        assert!(err.to_string().contains("off, auto, always"), "{err}");
+    }
+}

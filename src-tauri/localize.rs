@@ -1,0 +1,327 @@
+//! Points every picture of a sanitized post at the app's own copy, so a story reads the same offline.
+//!
+//! The window may load pictures only from the `offprint-img` scheme (its CSP allows nothing else), which
+//! serves what sync downloaded. This module is the pure half of that: it runs on the sanitizer's output,
+//! picks one remote URL per picture, writes the matching local URL in its place and lists the remote URLs
+//! for the downloader. A picture's key is a hash of its remote URL, so the HTML can be written before the
+//! picture is fetched, and refetching never rewrites stored HTML.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use lol_html::{RewriteStrSettings, element, end_tag, rewrite_str};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::sanitize::{decoded_attribute, parse_srcset};
+
+/// The URI scheme the window loads pictures from.
+pub const SCHEME: &str = "offprint-img";
+
+/// Widest `w` candidate worth keeping: wide enough for a full-width picture on a 2x screen, while the
+/// 4000-pixel originals some sites list would fill the image budget ten times as fast.
+const MAX_WIDTH: f64 = 2400.0;
+
+/// Densest `x` candidate worth keeping, for the same reason.
+const MAX_DENSITY: f64 = 2.0;
+
+/// The key a picture is stored under: the first 32 hex digits of the SHA-256 of its remote URL.
+pub fn image_key(remote: &str) -> String {
+    Sha256::digest(remote.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The URL the window loads the picture at `remote` from.
+pub fn local_url(remote: &str) -> String {
+    format!("{SCHEME}://localhost/{}", image_key(remote))
+}
+
+/// The key in a local picture URL as any platform's webview spells it (Windows serves custom schemes as
+/// `http(s)://offprint-img.localhost/`), or a bare key. Anything else, or a malformed key, is `None`.
+pub fn key_of_local_url(s: &str) -> Option<&str> {
+    let custom = s.strip_prefix(SCHEME).and_then(|rest| rest.strip_prefix("://localhost/"));
+    let windows = || {
+        let rest = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://"))?;
+        rest.strip_prefix(SCHEME)?.strip_prefix(".localhost/")
+    };
+    let key = custom.or_else(windows).unwrap_or(s);
+    let is_key = key.len() == 32 && key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    is_key.then_some(key)
+}
+
+/// A post whose pictures point at local URLs, and the remote URLs to download for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Localized {
+    pub html: String,
+    /// Distinct remote URLs (http(s) or inline `data:` images), in document order.
+    pub images: Vec<String>,
+}
+
+/// What the rewrite has found so far.
+#[derive(Default)]
+struct Found {
+    images: Vec<String>,
+    seen: HashSet<String>,
+    /// The best candidate of the first `<source>` in the open `<picture>`, for its `<img>` if it has none.
+    picture_source: Option<String>,
+}
+
+impl Found {
+    fn local_url_for(&mut self, remote: String) -> String {
+        let local = local_url(&remote);
+        if self.seen.insert(remote.clone()) {
+            self.images.push(remote);
+        }
+        local
+    }
+}
+
+/// Rewrites `sanitized_html` (the output of [`crate::sanitize::sanitize_html`]) so that every `<img>` and
+/// video poster loads from [`local_url`], and lists the remote URLs. `srcset` and `<picture>` sources go:
+/// one stored copy per picture, the one [`best_url`] picks. A picture with no usable URL is removed. URLs
+/// are read with their entities decoded: a key is the hash of the URL, not of its HTML spelling.
+pub fn localize_images(sanitized_html: &str) -> Localized {
+    let found = Rc::new(RefCell::new(Found::default()));
+    let rewritten = rewrite_str(
+        sanitized_html,
+        RewriteStrSettings::new()
+            .with_strict(false)
+            .append_element_content_handler(element!("picture", |el| {
+                // A source belongs to its own picture only, not to the next `<img>` in the post.
+                let found = Rc::clone(&found);
+                el.on_end_tag(end_tag!(move |_end| {
+                    found.borrow_mut().picture_source = None;
+                    Ok(())
+                }))
+            }))
+            .append_element_content_handler(element!("picture source", |el| {
+                let mut found = found.borrow_mut();
+                if found.picture_source.is_none() {
+                    found.picture_source = best_url(decoded_attribute(el, "srcset").as_deref(), None);
+                }
+                el.remove();
+                Ok(())
+            }))
+            .append_element_content_handler(element!("img", |el| {
+                let mut found = found.borrow_mut();
+                let own = best_url(decoded_attribute(el, "srcset").as_deref(), decoded_attribute(el, "src").as_deref());
+                match own.or_else(|| found.picture_source.take()) {
+                    Some(remote) => {
+                        el.set_attribute("src", &found.local_url_for(remote))?;
+                        el.remove_attribute("srcset");
+                        el.remove_attribute("sizes");
+                    }
+                    None => el.remove(),
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("video[poster]", |el| {
+                match decoded_attribute(el, "poster").filter(|p| is_fetchable(p)) {
+                    Some(remote) => el.set_attribute("poster", &found.borrow_mut().local_url_for(remote))?,
+                    None => el.remove_attribute("poster"),
+                }
+                Ok(())
+            })),
+    );
+    match rewritten {
+        Ok(html) => Localized { html, images: std::mem::take(&mut found.borrow_mut().images) },
+        // Not strict and without memory limits, the rewrite cannot fail. Should it ever, the post is kept
+        // as sanitized: its remote pictures stay blank under the CSP, which beats losing the story.
+        Err(_) => Localized { html: sanitized_html.to_owned(), images: Vec::new() },
+    }
+}
+
+/// The one URL to keep for a picture: the widest `w` candidate of `srcset` up to [`MAX_WIDTH`] (else the
+/// narrowest above it), or the densest `x` candidate up to [`MAX_DENSITY`], else `src`, else the least
+/// dense `x` candidate above the cap.
+fn best_url(srcset: Option<&str>, src: Option<&str>) -> Option<String> {
+    let candidates: Vec<(&str, f64, char)> = parse_srcset(srcset.unwrap_or(""))
+        .into_iter()
+        .filter(|(url, _)| is_fetchable(url))
+        .filter_map(|(url, descriptor)| {
+            // A candidate without a descriptor is `1x`.
+            let (number, unit) = match descriptor.char_indices().last() {
+                Some((i, unit @ ('w' | 'x'))) => (&descriptor[..i], unit),
+                Some(_) => return None,
+                None => ("1", 'x'),
+            };
+            Some((url, number.parse().ok()?, unit))
+        })
+        .collect();
+    let of_unit = |unit: char| candidates.iter().filter(move |c| c.2 == unit).map(|&(url, size, _)| (url, size));
+    let src = src.filter(|s| is_fetchable(s));
+    let chosen = if of_unit('w').next().is_some() {
+        largest_within(of_unit('w'), MAX_WIDTH).or_else(|| smallest(of_unit('w')))
+    } else {
+        largest_within(of_unit('x'), MAX_DENSITY).or(src).or_else(|| smallest(of_unit('x')))
+    };
+    chosen.map(|url| url.trim().to_owned())
+}
+
+fn largest_within<'a>(candidates: impl Iterator<Item = (&'a str, f64)>, cap: f64) -> Option<&'a str> {
+    candidates.filter(|&(_, size)| size <= cap).max_by(|a, b| a.1.total_cmp(&b.1)).map(|(url, _)| url)
+}
+
+fn smallest<'a>(candidates: impl Iterator<Item = (&'a str, f64)>) -> Option<&'a str> {
+    candidates.min_by(|a, b| a.1.total_cmp(&b.1)).map(|(url, _)| url)
+}
+
+/// What the downloader can fetch: the sanitizer leaves only absolute http(s) URLs and small inline images.
+fn is_fetchable(url: &str) -> bool {
+    Url::parse(url.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "data"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_the_first_32_hex_digits_of_the_url_hash() {
+        let key = image_key("https://example.org/a.jpg");
+        assert_eq!(key.len(), 32);
+        assert!(key.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{key}");
+        // The SHA-256 of nothing, cut to 32 digits.
+        assert_eq!(image_key(""), "e3b0c44298fc1c149afbf4c8996fb924");
+        assert_eq!(local_url(""), "offprint-img://localhost/e3b0c44298fc1c149afbf4c8996fb924");
+    }
+
+    #[test]
+    fn reads_the_key_of_a_local_url_however_the_webview_spells_it() {
+        let key = "e3b0c44298fc1c149afbf4c8996fb924";
+        for s in [
+            format!("offprint-img://localhost/{key}"),
+            format!("http://offprint-img.localhost/{key}"),
+            format!("https://offprint-img.localhost/{key}"),
+            key.to_owned(),
+        ] {
+            assert_eq!(key_of_local_url(&s), Some(key), "{s}");
+        }
+        let url = local_url("https://example.org/a.jpg");
+        assert_eq!(key_of_local_url(&url), Some(image_key("https://example.org/a.jpg").as_str()));
+    }
+
+    #[test]
+    fn rejects_anything_but_a_well_formed_key() {
+        for s in [
+            "",
+            "e3b0c44298fc1c149afbf4c8996fb92",
+            "e3b0c44298fc1c149afbf4c8996fb9245",
+            "E3B0C44298FC1C149AFBF4C8996FB924",
+            "e3b0c44298fc1c149afbf4c8996fb92g",
+            "offprint-img://localhost/../../etc/passwd",
+            "offprint-img://elsewhere/e3b0c44298fc1c149afbf4c8996fb924",
+            "https://example.org/e3b0c44298fc1c149afbf4c8996fb924",
+            "offprint-img://localhost/e3b0c44298fc1c149afbf4c8996fb924/x",
+        ] {
+            assert_eq!(key_of_local_url(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn points_an_image_at_its_local_copy() {
+        let out = localize_images(r#"<p><img src="https://e.example/a.jpg" alt="A" width="10"></p>"#);
+        let expected = format!(r#"<p><img src="{}" alt="A" width="10"></p>"#, local_url("https://e.example/a.jpg"));
+        assert_eq!(out.html, expected);
+        assert_eq!(out.images, ["https://e.example/a.jpg"]);
+    }
+
+    #[test]
+    fn picks_the_largest_srcset_candidate_within_the_cap() {
+        let html = r#"<img src="https://e.example/s.jpg" srcset="https://e.example/800.jpg 800w, https://e.example/2400.jpg 2400w, https://e.example/4000.jpg 4000w, https://e.example/1600.jpg 1600w" sizes="100vw">"#;
+        let out = localize_images(html);
+        assert_eq!(out.images, ["https://e.example/2400.jpg"]);
+        assert_eq!(out.html, format!(r#"<img src="{}">"#, local_url("https://e.example/2400.jpg")));
+    }
+
+    #[test]
+    fn takes_the_narrowest_candidate_when_all_are_above_the_cap() {
+        let html = r#"<img srcset="https://e.example/5000.jpg 5000w, https://e.example/3000.jpg 3000w">"#;
+        assert_eq!(localize_images(html).images, ["https://e.example/3000.jpg"]);
+    }
+
+    #[test]
+    fn picks_the_densest_candidate_up_to_two_x() {
+        let html = r#"<img src="https://e.example/1.jpg" srcset="https://e.example/1.jpg, https://e.example/2.jpg 2x, https://e.example/3.jpg 3x">"#;
+        assert_eq!(localize_images(html).images, ["https://e.example/2.jpg"]);
+    }
+
+    #[test]
+    fn prefers_src_to_a_candidate_denser_than_two_x() {
+        let html = r#"<img src="https://e.example/1.jpg" srcset="https://e.example/3.jpg 3x">"#;
+        assert_eq!(localize_images(html).images, ["https://e.example/1.jpg"]);
+        let html = r#"<img srcset="https://e.example/4.jpg 4x, https://e.example/3.jpg 3x">"#;
+        assert_eq!(localize_images(html).images, ["https://e.example/3.jpg"]);
+    }
+
+    #[test]
+    fn hashes_the_url_itself_not_its_html_spelling() {
+        let out = localize_images(r#"<img src="https://e.example/a.jpg?w=1&amp;h=2">"#);
+        assert_eq!(out.images, ["https://e.example/a.jpg?w=1&h=2"]);
+        assert!(out.html.contains(&local_url("https://e.example/a.jpg?w=1&h=2")), "{}", out.html);
+    }
+
+    #[test]
+    fn lists_each_picture_once_in_document_order() {
+        let html = r#"<img src="https://e.example/b.jpg"><img src="https://e.example/a.jpg"><img src="https://e.example/b.jpg">"#;
+        let out = localize_images(html);
+        assert_eq!(out.images, ["https://e.example/b.jpg", "https://e.example/a.jpg"]);
+        assert_eq!(out.html.matches(&local_url("https://e.example/b.jpg")).count(), 2);
+    }
+
+    #[test]
+    fn drops_picture_sources_but_keeps_the_img() {
+        let html = r#"<picture><source srcset="https://e.example/a.avif 1x" type="image/avif"><img src="https://e.example/a.jpg"></picture>"#;
+        let out = localize_images(html);
+        assert_eq!(out.html, format!(r#"<picture><img src="{}"></picture>"#, local_url("https://e.example/a.jpg")));
+        assert_eq!(out.images, ["https://e.example/a.jpg"]);
+    }
+
+    #[test]
+    fn an_img_without_a_url_takes_the_first_picture_source() {
+        let html = r#"<picture><source srcset="https://e.example/a-1x.webp, https://e.example/a-2x.webp 2x"><source srcset="https://e.example/b.jpg"><img alt="A"></picture><img alt="B">"#;
+        let out = localize_images(html);
+        assert_eq!(out.images, ["https://e.example/a-2x.webp"]);
+        assert_eq!(
+            out.html,
+            format!(r#"<picture><img alt="A" src="{}"></picture>"#, local_url("https://e.example/a-2x.webp"))
+        );
+    }
+
+    #[test]
+    fn a_picture_source_serves_only_its_own_picture() {
+        let html = r#"<picture><source srcset="https://e.example/a.webp"></picture><p><img alt="B"></p>"#;
+        let out = localize_images(html);
+        assert_eq!(out.html, "<picture></picture><p></p>");
+        assert!(out.images.is_empty());
+    }
+
+    #[test]
+    fn removes_an_img_with_no_usable_url() {
+        for html in
+            ["<p>a<img alt=\"x\"></p>", "<p>a<img src=\"\"></p>", "<p>a<img src=\"offprint-img://localhost/x\"></p>"]
+        {
+            let out = localize_images(html);
+            assert_eq!(out.html, "<p>a</p>", "{html}");
+            assert!(out.images.is_empty(), "{html}");
+        }
+    }
+
+    #[test]
+    fn localizes_inline_images_for_the_downloader_to_decode() {
+        let png = "data:image/png;base64,iVBORw0KGgo=";
+        let out = localize_images(&format!(r#"<img src="{png}">"#));
+        assert_eq!(out.images, [png]);
+        assert_eq!(out.html, format!(r#"<img src="{}">"#, local_url(png)));
+    }
+
+    #[test]
+    fn localizes_video_posters_and_embed_thumbnails() {
+        let html = r#"<video src="https://e.example/v.mp4" poster="https://e.example/p.jpg"></video><a class="op-embed" href="https://www.youtube.com/watch?v=abcdefghijk"><img class="op-embed-thumb" src="https://i.ytimg.com/vi/abcdefghijk/hqdefault.jpg" alt=""><span class="op-embed-provider">YouTube</span></a>"#;
+        let out = localize_images(html);
+        assert_eq!(out.images, ["https://e.example/p.jpg", "https://i.ytimg.com/vi/abcdefghijk/hqdefault.jpg"]);
+        assert!(out.html.contains(&format!(r#"poster="{}""#, local_url("https://e.example/p.jpg"))), "{}", out.html);
+        assert!(out.html.contains(r#"src="https://e.example/v.mp4""#), "{}", out.html);
+        let thumb = local_url("https://i.ytimg.com/vi/abcdefghijk/hqdefault.jpg");
+        assert!(out.html.contains(&format!(r#"<img class="op-embed-thumb" src="{thumb}" alt="">"#)), "{}", out.html);
+    }
+}

@@ -1,0 +1,145 @@
+//! Pictures in the cache: which entry shows which picture, what became of each fetch, and where the
+//! bytes are. A row per URL; files per content (see `crate::pictures`).
+
+use std::path::PathBuf;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Store, now};
+use crate::error::{Error, Result};
+use crate::localize::image_key;
+use crate::model::ImageInfo;
+use crate::pictures::{Picture, file_path};
+
+/// A picture that failed this many times for a passing reason (the network) is not tried again.
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// The wait before trying a failed picture again, doubled after each failure. A sync soon after another
+/// does not knock on the same door again.
+const RETRY_AFTER: i64 = 60 * 60;
+
+/// A picture the window may be served: its file and its type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageFile {
+    pub path: PathBuf,
+    pub content_type: String,
+}
+
+impl Store {
+    /// Pictures to fetch: never tried, or failed a while ago for a reason that may have passed.
+    pub fn pending_images(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, url FROM images
+              WHERE status = 'pending' OR (status = 'failed' AND attempts < ?1 AND retry_at <= ?2) ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![MAX_ATTEMPTS, now()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records a fetched picture: its file is already written under `content_hash`.
+    pub fn record_image(&mut self, id: i64, picture: &Picture, content_hash: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE images SET status = 'cached', content_hash = ?2, content_type = ?3, bytes = ?4, error = NULL,
+                    attempts = attempts + 1, fetched_at = ?5
+              WHERE id = ?1",
+            params![id, content_hash, picture.content_type, picture.bytes.len() as i64, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Records a picture that could not be kept. A transient failure may be tried again by a later sync;
+    /// any other (a 404, an SVG, too big) is final.
+    pub fn record_image_failure(&mut self, id: i64, error: &Error) -> Result<()> {
+        let (status, attempts) = match error {
+            Error::NotAnImage { .. } | Error::TooLarge { .. } | Error::UnsupportedUrl { .. } => ("skipped", 0),
+            e if e.is_transient() => ("failed", 1),
+            _ => ("failed", MAX_ATTEMPTS),
+        };
+        self.conn.execute(
+            "UPDATE images SET status = ?2, error = ?3, attempts = max(attempts + ?4, ?4), fetched_at = ?5,
+                    retry_at = ?5 + (?6 << min(attempts, 8))
+              WHERE id = ?1",
+            params![id, status, error.to_string(), attempts, now(), RETRY_AFTER],
+        )?;
+        Ok(())
+    }
+
+    /// The picture the window asks for by the key in its local URL, when its file is kept.
+    pub fn image_file(&self, key: &str) -> Result<Option<ImageFile>> {
+        let found: Option<(String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT content_hash, content_type FROM images
+                  WHERE key = ?1 AND status = 'cached' AND content_hash IS NOT NULL",
+            )?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(found.map(|(hash, content_type)| ImageFile { path: file_path(&self.images_dir, &hash), content_type }))
+    }
+
+    /// The bytes of a cached picture, by key.
+    pub fn image_bytes(&self, key: &str) -> Result<Option<(Vec<u8>, String)>> {
+        let Some(file) = self.image_file(key)? else { return Ok(None) };
+        match std::fs::read(&file.path) {
+            Ok(bytes) => Ok(Some((bytes, file.content_type))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(format!("cannot read the picture {}", file.path.display()), e)),
+        }
+    }
+
+    /// The pictures of an entry, in the order it shows them.
+    pub fn entry_images(&self, entry_id: i64) -> Result<Vec<ImageInfo>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.url, i.key, i.bytes, i.status FROM entry_images ei JOIN images i ON i.id = ei.image_id
+              WHERE ei.entry_id = ?1 ORDER BY ei.position",
+        )?;
+        let rows = stmt.query_map([entry_id], |r| {
+            Ok(ImageInfo {
+                url: r.get(0)?,
+                local_url: local_url_of_key(&r.get::<_, String>(1)?),
+                bytes: r.get(2)?,
+                status: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The reader opened an entry: its pictures are the last to go when the cache must shrink.
+    pub fn touch_entry_images(&mut self, entry_id: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE images SET used_at = ?2 WHERE id IN (SELECT image_id FROM entry_images WHERE entry_id = ?1)",
+            params![entry_id, now()],
+        )?;
+        Ok(())
+    }
+}
+
+/// Points an entry at its pictures, adding a pending row for each URL not seen before.
+pub(super) fn link_images(tx: &Transaction, entry_id: i64, urls: &[String], now: i64) -> Result<()> {
+    tx.prepare_cached("DELETE FROM entry_images WHERE entry_id = ?1")?.execute([entry_id])?;
+    let mut add = tx.prepare_cached(
+        "INSERT INTO images (url, key, used_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (url) DO UPDATE SET used_at = excluded.used_at RETURNING id",
+    )?;
+    let mut link = tx.prepare_cached("INSERT INTO entry_images (entry_id, position, image_id) VALUES (?1, ?2, ?3)")?;
+    for (position, url) in urls.iter().enumerate() {
+        let image_id: i64 = add.query_row(params![url, image_key(url), now], |r| r.get(0))?;
+        link.execute(params![entry_id, position as i64, image_id])?;
+    }
+    Ok(())
+}
+
+/// Notes a source's icon as a picture to fetch.
+pub(super) fn add_icon(tx: &Transaction, url: &str, now: i64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO images (url, key, used_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (url) DO UPDATE SET used_at = excluded.used_at",
+    )?
+    .execute(params![url, image_key(url), now])?;
+    Ok(())
+}
+
+/// The local URL of a picture by its key, as the window and the CLI show it.
+pub(super) fn local_url_of_key(key: &str) -> String {
+    format!("{}://localhost/{key}", crate::localize::SCHEME)
+}
