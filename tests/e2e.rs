@@ -11,7 +11,7 @@ mod webdriver;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Route, Server};
+use common::{Route, Server, offline_site};
 use serde_json::json;
 use webdriver::Desktop;
 
@@ -149,4 +149,62 @@ fn a_hostile_post_runs_no_script_in_the_window() {
         json!([]),
     );
     assert_eq!(colours, json!(["rgb(255, 255, 255)", "rgb(25, 25, 27)"]));
+}
+
+#[test]
+#[ignore = "needs Xvfb, webkit2gtk-driver and tauri-driver: `make test` runs it"]
+fn stories_read_whole_from_the_cache_with_the_server_gone() {
+    let server = offline_site::site();
+    let dir = common::data_dir();
+    let out = Command::new(CLI)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["add", &server.url("/summary.xml")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    drop(server);
+
+    let desktop = launch(dir.path());
+    let stories = [
+        ("Bridge contract hearing adjourned as defence lawyer falls ill", 4),
+        ("Редакция переехала в бывшую типографию", 1),
+        ("جشنواره رود با فانوس‌های کاغذی آغاز شد", 1),
+    ];
+    for (title, at_least) in stories {
+        open_story(&desktop, title);
+        // Every picture has either loaded from the cache or been swapped for its placeholder.
+        desktop.wait_until(
+            "every picture to load or give way to its placeholder",
+            "return [...document.querySelectorAll('#article-body img')].every(i => i.complete);",
+        );
+        let pictures = desktop.execute(
+            "const body = document.getElementById('article-body');
+             return {
+                 shown: [...body.querySelectorAll('img')].map(i => ({src: i.src, width: i.naturalWidth})),
+                 missing: [...body.querySelectorAll('.picture-missing')].map(p => p.textContent.trim()),
+             };",
+            json!([]),
+        );
+        let shown = pictures["shown"].as_array().unwrap();
+        assert!(shown.len() >= at_least, "{title}: {pictures}");
+        for picture in shown {
+            assert!(picture["src"].as_str().unwrap().starts_with("offprint-img://localhost/"), "{picture}");
+            assert_ne!(picture["width"], json!(0), "{title}: a picture did not render: {picture}");
+        }
+        if title.starts_with("Bridge") {
+            let missing = pictures["missing"].to_string();
+            assert!(missing.contains("The planned route of the harbour bridge"), "the broken picture: {missing}");
+            assert!(missing.contains("Seal of the district court"), "the SVG is never shown: {missing}");
+            desktop.screenshot(&webdriver::output_dir().join("offline.png"));
+        }
+    }
+
+    // Nothing the window loaded came from the network: only the app, its IPC and the picture cache.
+    let loaded = desktop.execute(
+        "return performance.getEntriesByType('resource').map(e => e.name)
+             .filter(n => !/^(tauri:|ipc:|offprint-img:|http:\\/\\/ipc\\.localhost)/.test(n));",
+        json!([]),
+    );
+    assert_eq!(loaded, json!([]), "the window made network requests");
 }

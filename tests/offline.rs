@@ -12,6 +12,7 @@ use std::process::{Command, Output};
 use std::thread;
 use std::time::Duration;
 
+use common::offline_site::{SHARED, TRACKERS, base, picture_file, site, with_base};
 use common::{Route, Server};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -24,27 +25,10 @@ const LOCAL: &str = "offprint-img://localhost/";
 const IMAGE_FIELDS: &[&str] = &["url", "local_url", "bytes", "status"];
 const CACHE_FIELDS: &[&str] = &["entries", "bookmarked", "images", "image_bytes", "database_bytes"];
 
-/// The article pages, at the paths the feeds' items link to: (path, fixture, Content-Type). The Russian
-/// page is windows-1251 and says so only in its `<meta charset>`, as many Russian sites do.
-const PAGES: &[(&str, &str, &str)] = &[
-    ("/news/court-hearing.html", "pages/court-hearing.html", "text/html; charset=utf-8"),
-    ("/ru/newsroom.html", "pages/newsroom_windows1251.html", "text/html"),
-    ("/fa/river-festival.html", "pages/river-festival.html", "text/html; charset=utf-8"),
-    ("/news/ferry-timetable.html", "pages/ferry-timetable.html", "text/html; charset=utf-8"),
-];
+
 const FERRY_PAGE: &str = "/news/ferry-timetable.html";
 
-/// Tracking pixels in the pages (`width=1 height=1`). The server answers them with a real GIF, so only
-/// never asking for them keeps their hit count at 0.
-const TRACKERS: &[&str] =
-    &["/px/court.gif?story=bridge-hearing&src=rss", "/px/ru.gif?id=1042", "/px/fa.gif?id=festival"];
 
-/// Pictures served under a path other than their file's: two URLs with the same bytes on purpose.
-const SHARED: &[(&str, &str)] = &[
-    ("/img/shared/lighthouse.png", "lighthouse.png"),
-    ("/img/shared/harbour-a.jpg", "harbour.jpg"),
-    ("/img/shared/harbour-b.jpg", "harbour.jpg"),
-];
 
 /// What one entry's pictures must come to. Paths are on the test server.
 struct Pictures {
@@ -292,61 +276,7 @@ fn titled<'a>(entries: &'a [Value], title: &str) -> &'a Value {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Helpers: the site
 
-fn offline_fixture(name: &str) -> Vec<u8> {
-    common::read_fixture(&format!("offline/{name}"))
-}
-
-fn picture_file(name: &str) -> Vec<u8> {
-    offline_fixture(&format!("img/{name}"))
-}
-
-fn picture_type(name: &str) -> &'static str {
-    match name.rsplit('.').next() {
-        Some("png") => "image/png",
-        Some("jpg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("svg") => "image/svg+xml",
-        other => panic!("no content type for {other:?}"),
-    }
-}
-
-/// A fixture with `{{BASE}}` replaced by the server's address (its port changes on every run).
-fn with_base(name: &str, server: &Server) -> Vec<u8> {
-    let text = String::from_utf8(offline_fixture(name)).expect("feed fixtures are UTF-8");
-    text.replace("{{BASE}}", &base(server)).into_bytes()
-}
-
-/// `http://127.0.0.1:PORT`, without a trailing slash.
-fn base(server: &Server) -> String {
-    server.url("")
-}
-
-/// A server for the Riverside Courier and its neighbours: the four feeds, the article pages, every
-/// picture of `img/` under `/img/`, the tracking pixels, and the shared pictures. `/img/missing-map.png`
-/// is not there (404).
-fn site() -> Server {
-    let server = Server::start();
-    let pictures = std::fs::read_dir(common::fixtures_dir().join("offline/img")).expect("offline/img");
-    for file in pictures {
-        let name = file.unwrap().file_name().into_string().unwrap();
-        server.route(&format!("/img/{name}"), Route::feed(picture_file(&name), picture_type(&name)));
-    }
-    for (path, name) in SHARED {
-        server.route(path, Route::feed(picture_file(name), picture_type(name)));
-    }
-    for tracker in TRACKERS {
-        server.route(tracker, Route::feed(picture_file("pixel.gif"), "image/gif"));
-    }
-    for (path, fixture, content_type) in PAGES {
-        server.route(path, Route::feed(offline_fixture(fixture), content_type));
-    }
-    for feed in ["summary.xml", "long.xml", "failing.xml", "shared.xml"] {
-        server.route(&format!("/{feed}"), Route::feed(with_base(feed, &server), "application/rss+xml"));
-    }
-    server
-}
 
 /// The fixture bytes behind a picture URL of the test server (SVGs aside: they are judged apart).
 fn fixture_picture(url: &str, base: &str) -> Option<Vec<u8>> {

@@ -3,7 +3,7 @@
 
 import * as api from "./api.js";
 import {
-  state, emit, viewQuery, entryById, indexOfEntry, patchEntry, adjustUnread, currentEntry, PAGE_SIZE,
+  state, emit, viewQuery, entryById, indexOfEntry, patchEntry, adjustUnread, currentEntry, sourceById, PAGE_SIZE,
 } from "./state.js";
 import { toast, toastError } from "./toast.js";
 
@@ -42,6 +42,34 @@ export async function addSource(url, folder) {
   const source = await api.addSource(url.trim(), folder?.trim() || null);
   await loadSources();
   return source;
+}
+
+const FULL_TEXT_NEWS = {
+  off: "shows the feed's own text",
+  auto: "fetches the full article when its feed gives only a summary",
+  always: "fetches the full article of every new story",
+};
+
+/** How a source's stories get their full text: "off", "auto" or "always". */
+export async function setFullText(sourceId, mode) {
+  const source = sourceById(sourceId);
+  if (!source || source.full_text === mode) return;
+  const before = source.full_text;
+  source.full_text = mode;
+  emit("sources");
+  try {
+    const updated = await api.setFullText(sourceId, mode);
+    const now = sourceById(sourceId);
+    if (now && updated && typeof updated === "object") Object.assign(now, updated);
+    emit("sources");
+    // Isolated, so a right-to-left name cannot carry the sentence to the other side.
+    toast(`\u2068${source.title || source.url}\u2069 now ${FULL_TEXT_NEWS[mode]}.`);
+  } catch (error) {
+    const now = sourceById(sourceId);
+    if (now) now.full_text = before;
+    emit("sources");
+    toastError("Could not change how this source gets its full text", error);
+  }
 }
 
 // ---- the entry list -------------------------------------------------------------------------------------

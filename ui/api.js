@@ -85,13 +85,33 @@ export const getSettings = () => call("get_settings");
 
 export const setSettings = (settings) => call("set_settings", { settings });
 
-/** Calls `cb(payload)` for every sync-progress event; resolves to an unlisten function. */
-export async function onSyncProgress(cb) {
+/** `mode` is "off", "auto" or "always"; resolves to the updated source. */
+export const setFullText = (sourceId, mode) => call("set_full_text", { sourceId, mode });
+
+/** `{entries, bookmarked, images, image_bytes, database_bytes}` */
+export const getCacheInfo = () => call("get_cache_info");
+
+/** `{keep_read_days, keep_unread_days, image_budget_mb}`; 0 days keeps stories forever. */
+export const getCacheSettings = () => call("get_cache_settings");
+
+export const setCacheSettings = (settings) => call("set_cache_settings", { settings });
+
+/** `{purged_entries, evicted_images, freed_bytes}` */
+export const cleanCache = () => call("clean_cache");
+
+/** Calls `cb(payload)` for every event `name`; resolves to an unlisten function. */
+async function listen(name, cb) {
   const t = tauri();
   if (!t.event || typeof t.event.listen !== "function") return () => {};
   try {
-    return await t.event.listen("sync-progress", (event) => cb(event.payload));
+    return await t.event.listen(name, (event) => cb(event.payload));
   } catch (raw) {
     throw toApiError(raw);
   }
 }
+
+/** A source finished refreshing: `{done, total, source_id, url, new, updated, unchanged, error}`. */
+export const onSyncProgress = (cb) => listen("sync-progress", cb);
+
+/** A sync could not reach the network, or reached it again: `{offline, retry_in, message}`. */
+export const onNetworkState = (cb) => listen("network-state", cb);

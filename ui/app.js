@@ -9,6 +9,7 @@ import { createListView } from "./list-view.js";
 import { createReaderView } from "./reader-view.js";
 import { createSourcesView } from "./sources-view.js";
 import { createSyncView } from "./sync-view.js";
+import { createOfflineView } from "./offline-view.js";
 import { createAddDialog, createSettingsDialog, createShortcutsDialog } from "./dialogs.js";
 import { createWelcome } from "./welcome.js";
 import { watchSettings, loadSettings } from "./settings.js";
@@ -80,6 +81,7 @@ async function start() {
   const readerView = createReaderView();
   createSourcesView();
   createSyncView();
+  createOfflineView();
   const addDialog = createAddDialog();
   const settingsDialog = createSettingsDialog();
   const keys = createKeys();

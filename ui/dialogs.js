@@ -1,10 +1,12 @@
-// The window's dialogs: add a source, reading settings, and the keyboard shortcuts overlay.
+// The window's dialogs: add a source, settings (reading, and storage from storage-settings.js), and the
+// keyboard shortcuts overlay.
 // All are native <dialog>s opened modally, so Escape closes them and the keyboard table stays quiet meanwhile.
 
 import { state, on } from "./state.js";
 import * as actions from "./actions.js";
 import { toast } from "./toast.js";
 import { changeSettings } from "./settings.js";
+import { createStorageSettings } from "./storage-settings.js";
 
 export function createAddDialog() {
   const dialog = document.getElementById("add-dialog");
@@ -73,6 +75,7 @@ export function createAddDialog() {
 export function createSettingsDialog() {
   const dialog = document.getElementById("settings-dialog");
   const form = document.getElementById("settings-form");
+  const storage = createStorageSettings();
 
   function sync() {
     for (const input of form.querySelectorAll("input[type=radio]")) {
@@ -88,11 +91,13 @@ export function createSettingsDialog() {
   });
   form.addEventListener("submit", (event) => event.preventDefault());
   document.getElementById("settings-close").addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => storage.flush());
 
   on("settings", sync);
   return {
     open() {
       sync();
+      storage.load();
       dialog.showModal();
       (form.querySelector("input:checked") ?? form.querySelector("input"))?.focus();
     },

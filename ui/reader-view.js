@@ -1,10 +1,14 @@
 // The reader: one story's header (as text) and its sanitized body, the window's only innerHTML.
-// Every link in the body goes to the system browser through open_link; the window never navigates.
+// Every link in the body (embed cards included) goes to the system browser through open_link; the window
+// never navigates. Missing pictures and embed cards are handled in reader-media.js, the choice between the full
+// article and the feed's version in reader-version.js.
 
 import { state, on } from "./state.js";
 import * as actions from "./actions.js";
 import { fullTime, relativeTime } from "./time.js";
 import { toast } from "./toast.js";
+import { watchPictures } from "./reader-media.js";
+import { createVersionSwitch } from "./reader-version.js";
 
 export function createReaderView() {
   const article = document.getElementById("article");
@@ -17,6 +21,8 @@ export function createReaderView() {
   const copyButton = document.getElementById("copy-link-button");
   const original = document.getElementById("open-original");
   let shownId = null;
+  const sweepPictures = watchPictures(body);
+  const versions = createVersionSwitch((html) => renderBody(html, state.entry));
 
   function showEmpty(title, hint) {
     article.hidden = true;
@@ -63,9 +69,15 @@ export function createReaderView() {
     date.title = relativeTime(entry.published);
 
     body.dir = entry.dir === "rtl" || entry.dir === "ltr" ? entry.dir : "auto";
-    if (entry.content_html && entry.content_html.trim()) {
+    renderBody(versions.reset(entry), entry);
+    renderState(entry);
+    scroller.scrollTop = 0;
+  }
+
+  function renderBody(html, entry) {
+    if (html && html.trim()) {
       // The body was sanitized in Rust before it was stored (allow-list, no scripts, no handlers).
-      body.innerHTML = entry.content_html;
+      body.innerHTML = html;
     } else {
       const p = document.createElement("p");
       p.className = "no-content";
@@ -76,8 +88,7 @@ export function createReaderView() {
       img.loading = "lazy";
       img.decoding = "async";
     }
-    renderState(entry);
-    scroller.scrollTop = 0;
+    sweepPictures();
   }
 
   function renderState(entry) {

@@ -1,22 +1,35 @@
-// The sources pane: the smart views, then every source (grouped by folder) with its unread count and, when
-// its last refresh failed, an error badge that says why.
+// The sources pane: the smart views, then every source (grouped by folder) with its site icon, its unread
+// count and, when its last refresh failed, an error badge that says why. Each source has a refresh button and
+// a menu (source-menu.js) for how its stories get their full text.
 
-import { state, on, SMART_VIEWS, sameView, totalUnread } from "./state.js";
+import { state, on, SMART_VIEWS, sameView, totalUnread, sourceById } from "./state.js";
 import * as actions from "./actions.js";
 import { refresh } from "./sync-actions.js";
 import { fullTime } from "./time.js";
+import { svgUse } from "./dom.js";
+import { createSourceMenu } from "./source-menu.js";
 
 const VIEW_ICONS = { all: "#i-inbox", unread: "#i-dot", today: "#i-sun", bookmarks: "#i-star" };
+const FULL_TEXT_LABELS = { off: "Off", auto: "Automatic", always: "Always" };
 
-function svgUse(href, className) {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("aria-hidden", "true");
-  if (className) svg.setAttribute("class", className);
-  const use = document.createElementNS(ns, "use");
-  use.setAttribute("href", href);
-  svg.append(use);
-  return svg;
+/** Site icons that did not load, so a re-render does not ask again; cleared after each refresh. */
+const brokenIcons = new Set();
+
+/** The site's icon when the cache has it, else the feed glyph. */
+function sourceIcon(source) {
+  const url = source.icon_url;
+  if (!url || brokenIcons.has(url)) return svgUse("#i-feed", "source-icon");
+  const img = document.createElement("img");
+  img.className = "source-icon source-favicon";
+  img.alt = "";
+  img.width = 16;
+  img.height = 16;
+  img.addEventListener("error", () => {
+    brokenIcons.add(url);
+    img.replaceWith(svgUse("#i-feed", "source-icon"));
+  });
+  img.src = url;
+  return img;
 }
 
 function byTitle(a, b) {
@@ -28,6 +41,10 @@ export function createSourcesView() {
   const smart = document.getElementById("smart-views");
   const groups = document.getElementById("source-groups");
   const template = document.getElementById("source-row-template");
+  const menu = createSourceMenu({
+    onChoose: (id, mode) => actions.setFullText(id, mode),
+    onClose: () => render(),
+  });
 
   function countText(n) {
     return n > 0 ? String(n) : "";
@@ -61,11 +78,14 @@ export function createSourcesView() {
     li.dataset.sourceId = String(source.id);
     const button = li.querySelector(".source-button");
     button.dataset.sourceId = String(source.id);
-    li.querySelector(".source-title").textContent = source.title || source.url;
+    const name = source.title || source.url;
+    button.querySelector(".source-icon").replaceWith(sourceIcon(source));
+    li.querySelector(".source-title").textContent = name;
     li.querySelector(".source-count").textContent = countText(source.unread_count);
     const active = state.view.kind === "source" && state.view.sourceId === source.id && !state.welcome;
     if (active) button.setAttribute("aria-current", "page");
-    const tooltip = [source.title || source.url, source.url];
+    const tooltip = [name, source.url];
+    if (FULL_TEXT_LABELS[source.full_text]) tooltip.push(`Full article: ${FULL_TEXT_LABELS[source.full_text]}`);
     const badge = li.querySelector(".source-error");
     if (source.last_error) {
       const reason = source.last_error.message || source.last_error.code;
@@ -81,8 +101,14 @@ export function createSourcesView() {
     button.title = tooltip.join("\n");
     const refresh = li.querySelector(".source-refresh");
     refresh.dataset.sourceId = String(source.id);
-    refresh.setAttribute("aria-label", `Refresh ${source.title || source.url}`);
-    refresh.title = `Refresh ${source.title || source.url}`;
+    refresh.setAttribute("aria-label", `Refresh ${name}`);
+    refresh.title = `Refresh ${name}`;
+    const more = li.querySelector(".source-more");
+    more.dataset.sourceId = String(source.id);
+    more.setAttribute("aria-label", `Options for ${name}`);
+    more.title = "Full article options";
+    more.setAttribute("aria-expanded", String(menu.openFor() === source.id));
+    if (menu.openFor() === source.id) li.classList.add("has-menu");
     return li;
   }
 
@@ -127,6 +153,14 @@ export function createSourcesView() {
     if (key && !pane.contains(document.activeElement)) pane.querySelector(key)?.focus();
   }
 
+  /** Opens a source's menu; closing it puts the focus back on its ⋯ button, found afresh after re-renders. */
+  function openMenu(id, at) {
+    const source = sourceById(id);
+    if (!source) return;
+    menu.open(source, at, () => pane.querySelector(`[data-action="menu"][data-source-id="${id}"]`)?.focus());
+    render();
+  }
+
   pane.addEventListener("click", (event) => {
     const control = event.target.closest("[data-action]");
     if (!control || !pane.contains(control)) return;
@@ -135,9 +169,23 @@ export function createSourcesView() {
       case "view": actions.selectView({ kind: control.dataset.view }); break;
       case "select": actions.selectView({ kind: "source", sourceId: id }); break;
       case "refresh": refresh(id); break;
+      case "menu": openMenu(id, { anchor: control }); break;
     }
   });
 
+  pane.addEventListener("contextmenu", (event) => {
+    const item = event.target.closest(".source-item[data-source-id]");
+    if (!item) return;
+    event.preventDefault();
+    const id = Number(item.dataset.sourceId);
+    // The context-menu key gives no pointer position: the menu then opens under the row's ⋯ button.
+    const byKeyboard = event.clientX === 0 && event.clientY === 0;
+    openMenu(id, byKeyboard ? { anchor: item.querySelector(".source-more") } : { x: event.clientX, y: event.clientY });
+  });
+
+  on("sync", () => {
+    if (!state.sync.running) brokenIcons.clear();
+  });
   on("sources", render);
   on("view", render);
   render();

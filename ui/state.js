@@ -1,6 +1,6 @@
 // What the window shows, in one place, and a tiny publish/subscribe so each pane re-renders only its part.
 // Topics: "sources", "view", "list-reset", "entries", "entry-changed" (id), "selection", "reader", "sync",
-// "new-stories", "settings", and "tick" (once a minute, for relative times).
+// "new-stories", "settings", "network", and "tick" (once a minute, for relative times).
 
 import { localMidnight } from "./time.js";
 
@@ -39,6 +39,8 @@ export const state = {
   sync: { running: false, done: 0, total: 0, failed: 0, finished: null, sawEvents: false },
   newSinceLoad: 0,
   settings: { ...DEFAULT_SETTINGS },
+  /** Offline as the backend (network-state events) or the browser (offline events) last said; `retryAt` in ms. */
+  network: { offline: false, retryAt: null, message: null },
 };
 
 const listeners = new Map();

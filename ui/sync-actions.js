@@ -6,11 +6,14 @@ import { state, emit, sourceById } from "./state.js";
 import { loadSources, reloadList } from "./actions.js";
 import { toast, toastError } from "./toast.js";
 
-/** Refreshes one source, or all when `sourceId` is omitted; progress arrives through `syncProgress`. */
-export async function refresh(sourceId) {
+/**
+ * Refreshes one source, or all when `sourceId` is omitted; progress arrives through `syncProgress`. With `quiet`
+ * (a refresh the window starts on its own), a refresh already running is no news.
+ */
+export async function refresh(sourceId, { quiet = false } = {}) {
   const name = sourceId == null ? null : sourceById(sourceId)?.title;
   if (state.sync.running) {
-    toast("A refresh is already running.");
+    if (!quiet) toast("A refresh is already running.");
     return;
   }
   state.sync.sawEvents = false;
@@ -24,7 +27,7 @@ export async function refresh(sourceId) {
     if (!state.sync.sawEvents) state.sync.running = false;
     emit("sync");
     if (error.code === "sync_running") {
-      toast("A refresh is already running.");
+      if (!quiet) toast("A refresh is already running.");
       return;
     }
     toastError(name ? `Could not refresh ${name}` : "Could not refresh", error);

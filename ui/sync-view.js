@@ -6,12 +6,9 @@ import * as api from "./api.js";
 import { refresh, syncProgress } from "./sync-actions.js";
 import { toastError } from "./toast.js";
 import { relativeTime } from "./time.js";
+import { plural } from "./format.js";
 
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-
-function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 export function createSyncView() {
   const progress = document.getElementById("sync-progress");
@@ -49,7 +46,8 @@ export function createSyncView() {
       const latest = state.sources.map((s) => s.last_ok_at).filter(Boolean).sort().at(-1);
       summary.textContent = latest ? `Updated ${relativeTime(latest)}` : "";
     }
-    offline.hidden = !isOffline();
+    // The banner above the list says it already when the backend or the browser knows it is offline.
+    offline.hidden = !isOffline() || state.network.offline;
   }
 
   refreshAll.addEventListener("click", () => refresh());
@@ -57,6 +55,7 @@ export function createSyncView() {
   on("sync", render);
   on("sources", render);
   on("tick", render);
+  on("network", render);
   render();
 
   api.onSyncProgress((payload) => syncProgress(payload)).catch((error) =>

@@ -2,6 +2,8 @@
 //! directory. The server counts responses by status and the most requests it had in flight at once.
 #![allow(dead_code)]
 
+pub mod offline_site;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

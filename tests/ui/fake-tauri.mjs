@@ -10,6 +10,10 @@ export function installFakeTauri(fixture) {
     sources: fixture.sources.map((s) => ({ ...s })),
     entries: fixture.entries.map((e) => ({ ...e })),
     settings: { ...fixture.settings },
+    cacheSettings: { keep_read_days: 60, keep_unread_days: 180, image_budget_mb: 1024, ...fixture.cacheSettings },
+    cacheInfo: { entries: 0, bookmarked: 0, images: 0, image_bytes: 0, database_bytes: 0, ...fixture.cacheInfo },
+    /** What the next clean_cache removes. */
+    cleanup: { purged_entries: 0, evicted_images: 0, freed_bytes: 0, ...fixture.cleanup },
     nextSourceId: 1000,
   };
   const calls = [];
@@ -22,12 +26,23 @@ export function installFakeTauri(fixture) {
   const at = (e) => Math.floor(Date.parse(e.published) / 1000);
   const older = (a, b) => at(a) < at(b) || (at(a) === at(b) && a.id < b.id);
   const summaryOf = (e) => {
-    const { content_html: _c, lang: _l, dir: _d, ...summary } = e;
+    const {
+      content_html: _c, lang: _l, dir: _d, full_text: _f, feed_html: _h, full_text_error: _x, images: _i, ...summary
+    } = e;
     return summary;
   };
+  // What get_entry adds to a stored entry when the fixture does not say: a story from its feed, no pictures.
+  const detailOf = (e) => ({ full_text: false, feed_html: null, full_text_error: null, images: [], ...e });
   const sourceInfo = (s) => {
     const mine = db.entries.filter((e) => e.source_id === s.id);
-    return { ...s, unread_count: mine.filter((e) => !e.read).length, entry_count: mine.length };
+    return {
+      full_text: "auto", icon_url: null, ...s,
+      unread_count: mine.filter((e) => !e.read).length, entry_count: mine.length,
+    };
+  };
+  const source = (id) => db.sources.find((s) => s.id === id) ?? fail("not_found", `no source with id ${id}`);
+  const CACHE_LIMITS = {
+    keep_read_days: [0, 36500], keep_unread_days: [0, 36500], image_budget_mb: [16, 1048576],
   };
   const entry = (id) => db.entries.find((e) => e.id === id) ?? fail("not_found", `no entry with id ${id}`);
 
@@ -66,7 +81,7 @@ export function installFakeTauri(fixture) {
       const last = page.at(-1);
       return { entries: page.map(summaryOf), next: rows.length > limit ? { at: at(last), id: last.id } : null };
     },
-    get_entry: ({ id }) => ({ ...entry(id) }),
+    get_entry: ({ id }) => detailOf(entry(id)),
     set_read: ({ id, read }) => {
       entry(id).read = read;
       return null;
@@ -118,18 +133,49 @@ export function installFakeTauri(fixture) {
       db.settings = { ...db.settings, ...settings };
       return { ...db.settings };
     },
+    set_full_text: ({ sourceId, mode }) => {
+      if (!["off", "auto", "always"].includes(mode)) fail("invalid_argument", `full text cannot be ${JSON.stringify(mode)}`);
+      const s = source(sourceId);
+      s.full_text = mode;
+      return sourceInfo(s);
+    },
+    get_cache_info: () => ({ ...db.cacheInfo }),
+    get_cache_settings: () => ({ ...db.cacheSettings }),
+    set_cache_settings: ({ settings }) => {
+      if (Object.keys(settings).sort().join() !== Object.keys(CACHE_LIMITS).sort().join()) {
+        fail("invalid_argument", "settings must give exactly keep_read_days, keep_unread_days and image_budget_mb");
+      }
+      for (const [key, [min, max]] of Object.entries(CACHE_LIMITS)) {
+        const value = settings[key];
+        if (!Number.isInteger(value) || value < min || value > max) {
+          fail("invalid_argument", `${key} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+        }
+      }
+      db.cacheSettings = { ...settings };
+      return { ...db.cacheSettings };
+    },
+    clean_cache: () => {
+      const report = { ...db.cleanup };
+      const info = db.cacheInfo;
+      info.entries = Math.max(0, info.entries - report.purged_entries);
+      info.images = Math.max(0, info.images - report.evicted_images);
+      info.image_bytes = Math.max(0, info.image_bytes - report.freed_bytes);
+      db.cleanup = { purged_entries: 0, evicted_images: 0, freed_bytes: 0 };
+      return report;
+    },
   };
 
   const ARGS = {
     list_sources: [], list_entries: ["query"], get_entry: ["id"], set_read: ["id", "read"],
     set_bookmarked: ["id", "bookmarked"], set_read_many: ["ids", "read"], mark_all_read: ["query"],
     add_source: ["url", "folder"], sync_now: ["sourceId"], open_link: ["url"], get_settings: [],
-    set_settings: ["settings"],
+    set_settings: ["settings"], set_full_text: ["sourceId", "mode"], get_cache_info: [], get_cache_settings: [],
+    set_cache_settings: ["settings"], clean_cache: [],
   };
   const REQUIRED = {
     list_entries: ["query"], get_entry: ["id"], set_read: ["id", "read"], set_bookmarked: ["id", "bookmarked"],
     set_read_many: ["ids", "read"], mark_all_read: ["query"], add_source: ["url"], open_link: ["url"],
-    set_settings: ["settings"],
+    set_settings: ["settings"], set_full_text: ["sourceId", "mode"], set_cache_settings: ["settings"],
   };
 
   window.__fake = {

@@ -182,3 +182,93 @@ export function bulkFixture(count) {
 export function emptyFixture() {
   return { sources: [], entries: [], settings: { theme: "light", text_size: "medium", font: "serif", column_width: "medium" } };
 }
+
+/** Pictures as stored HTML points at them. "Cached" ones are served to the test page from tests/ui/fixtures
+ * (Chromium has no offprint-img: scheme); the offprint-img: ones are not in the cache and fail to load. */
+export const PICTURES = {
+  pressRoom: "/__fixtures__/press-room.png",
+  verdictThumb: "/__fixtures__/verdict-thumb.png",
+  rightsIcon: "/__fixtures__/rights-icon.png",
+  missingFigure: "offprint-img://localhost/5d0c3e8a91b24f7c8e6a1d2b3c4f5a6b",
+  missingInline: "offprint-img://localhost/a17e4c2b9d8f3e6a5b4c3d2e1f0a9b8c",
+  missingNoAlt: "offprint-img://localhost/6e1d4f9b02c35e8d9f7b2e3c4d5e6f7a",
+  missingThumb: "offprint-img://localhost/0b9a8c7d6e5f4a3b2c1d0e9f8a7b6c5d",
+  missingIcon: "offprint-img://localhost/e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8",
+};
+
+export const OFFLINE_STORY = { verdict: 109, blocked: 110 };
+
+export const EMBED = {
+  youtube: "https://www.youtube.com/watch?v=Vx3rD1ct9aQ",
+  vimeo: "https://vimeo.com/881234567",
+};
+
+/**
+ * The base fixture after offline capture: site icons (one cached, one not), full-text modes, a story whose
+ * full text came from its page (with pictures in and out of the cache and two embed cards), one whose page
+ * could not be fetched, and the cache's size and settings.
+ */
+export function offlineFixture() {
+  const fixture = baseFixture();
+  const { rights, monitor } = SOURCES;
+  const modes = { 1: "always", 2: "auto", 3: "off", 4: "auto" };
+  const icons = { 1: PICTURES.rightsIcon, 2: PICTURES.missingIcon };
+  fixture.sources = fixture.sources.map((s) => ({ ...s, full_text: modes[s.id], icon_url: icons[s.id] ?? null }));
+  const image = (url, status, bytes = null) => ({ url, local_url: url, bytes, status });
+  fixture.entries.unshift(
+    story(rights, {
+      id: OFFLINE_STORY.verdict,
+      title: "Verdict day: reporters wait outside the court",
+      url: "https://rights.example.org/2026/01/verdict-day",
+      author: "Tomás Ferreira",
+      published: ago(12 * MIN),
+      summary: "The court is expected to rule on the editor's appeal this afternoon.",
+      full_text: true,
+      content_html:
+        "<p>Reporters and families gathered outside the appeal court on Friday morning, hours before the " +
+        "ruling on the jailed editor's appeal was due.</p>" +
+        `<figure><img src="${PICTURES.missingFigure}" alt="Families holding portraits of the editor on the court steps" width="1200" height="800">` +
+        "<figcaption>Families on the court steps on Friday morning.</figcaption></figure>" +
+        "<p>Inside, the press room filled up long before the judges arrived " +
+        `<img src="${PICTURES.missingInline}" alt="" width="20" height="20"> and the doors were closed at nine.</p>` +
+        `<figure><img src="${PICTURES.pressRoom}" alt="The press room of the appeal court" width="640" height="360">` +
+        "<figcaption>The press room, an hour before the ruling.</figcaption></figure>" +
+        `<p><img src="${PICTURES.missingNoAlt}" alt=""></p>` +
+        `<a class="op-embed" href="${EMBED.youtube}"><img class="op-embed-thumb" src="${PICTURES.verdictThumb}" alt="">` +
+        '<span class="op-embed-provider">YouTube</span><span class="op-embed-title">The verdict, explained in three minutes</span></a>' +
+        "<p>The editor's lawyers said they would appeal again if the sentence stood, as they did after the " +
+        '<a href="https://rights.example.org/2025/11/first-hearing">first hearing</a>.</p>' +
+        `<a class="op-embed" href="${EMBED.vimeo}"><img class="op-embed-thumb" src="${PICTURES.missingThumb}" alt="">` +
+        '<span class="op-embed-provider">Vimeo</span><span class="op-embed-title">Interview with the defence team</span></a>',
+      feed_html:
+        "<p>The court is expected to rule on the editor's appeal this afternoon. Read the full story on our site.</p>",
+      full_text_error: null,
+      images: [
+        image(PICTURES.missingFigure, "failed"),
+        image(PICTURES.missingInline, "skipped"),
+        image(PICTURES.missingNoAlt, "failed"),
+        image(PICTURES.pressRoom, "cached", 4350),
+        image(PICTURES.verdictThumb, "cached", 2806),
+        image(PICTURES.missingThumb, "pending"),
+      ],
+    }),
+    story(monitor, {
+      id: OFFLINE_STORY.blocked,
+      title: "Monitor: court access restricted for foreign reporters",
+      url: "https://monitor.example.org/2026/01/court-access",
+      published: ago(30 * MIN),
+      summary: "Foreign reporters were refused accreditation for the hearing.",
+      content_html: "<p>Foreign reporters were refused accreditation for the hearing.</p>",
+      full_text: false,
+      feed_html: null,
+      full_text_error: "the article page answered 403 Forbidden",
+    }),
+  );
+  fixture.cacheSettings = { keep_read_days: 60, keep_unread_days: 180, image_budget_mb: 1024 };
+  fixture.cacheInfo = {
+    entries: 1234, bookmarked: 12, images: 56, image_bytes: Math.round(12.3 * 1024 * 1024),
+    database_bytes: Math.round(8.1 * 1024 * 1024),
+  };
+  fixture.cleanup = { purged_entries: 12, evicted_images: 3, freed_bytes: Math.round(4.5 * 1024 * 1024) };
+  return fixture;
+}

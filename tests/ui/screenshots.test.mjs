@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { setup, openApp, REPO } from "./harness.mjs";
-import { baseFixture, emptyFixture, STORY } from "./fixtures.mjs";
+import { baseFixture, emptyFixture, offlineFixture, STORY, OFFLINE_STORY } from "./fixtures.mjs";
 
 const env = setup({ before, after });
 const SHOTS = path.join(REPO, "target", "ui-screenshots");
@@ -76,4 +76,36 @@ test("dark theme, right-to-left story and the first-run screen render without er
   await shoot(app.page, "first-run.png");
   assert.deepEqual(app.problems, []);
   await app.close();
+});
+
+test("offline capture in both themes: placeholders, embed cards, site icons, the banner, menu and storage", async () => {
+  for (const theme of ["light", "dark"]) {
+    const fixture = offlineFixture();
+    fixture.settings.theme = theme;
+    const app = await openApp(env.browser, env.server, fixture);
+    const { page } = app;
+    await app.emit("network-state", { offline: true, retry_in: 600, message: "could not resolve rights.example.org" });
+    await app.row(OFFLINE_STORY.verdict).click();
+    await page.waitForFunction(() => document.getElementById("article-title").textContent.startsWith("Verdict day"));
+    await imagesLoaded(page);
+    await page.locator('.source-button[data-source-id="1"] img.source-icon').evaluate((img) => img.decode());
+    assert.equal(await page.locator("#article-body .picture-missing").count(), 3);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 1280, "no horizontal overflow");
+    await shoot(page, `offline-${theme}.png`);
+
+    // Further down: the missing picture without alt text and both embed cards.
+    await page.locator("#article-body a.op-embed").last().scrollIntoViewIfNeeded();
+    await shoot(page, `offline-embeds-${theme}.png`);
+
+    await page.locator('.source-button[data-source-id="1"]').click({ button: "right", position: { x: 60, y: 12 } });
+    await page.locator("#source-menu").waitFor({ state: "visible" });
+    await shoot(page, `source-menu-${theme}.png`);
+    await page.keyboard.press("Escape");
+
+    await page.locator("#settings-button").click();
+    await page.waitForFunction(() => document.getElementById("storage-usage").textContent.includes("stories"));
+    await shoot(page, `settings-${theme}.png`);
+    assert.deepEqual(app.problems, []);
+    await app.close();
+  }
 });

@@ -1,9 +1,10 @@
-// Sources: adding one (and being told why not), the first-run screen, refreshing one source.
+// Sources: adding one (and being told why not), the first-run screen, refreshing one source, site icons and
+// each source's full-text mode.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { setup, openApp } from "./harness.mjs";
-import { baseFixture, emptyFixture } from "./fixtures.mjs";
+import { baseFixture, emptyFixture, offlineFixture, PICTURES } from "./fixtures.mjs";
 
 const env = setup({ before, after });
 
@@ -91,6 +92,92 @@ test("a source's own refresh button refreshes just that source", async () => {
   assert.equal(await refresh.getAttribute("aria-label"), "Refresh Судебный вестник");
   await refresh.click();
   assert.deepEqual((await app.waitForCalls("sync_now")).map((c) => c.args), [{ sourceId: 2 }]);
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});
+
+test("a source shows its site icon when the cache has it, and the feed glyph when it does not", async () => {
+  const app = await openApp(env.browser, env.server, offlineFixture());
+  const { page } = app;
+  const icon = page.locator('.source-button[data-source-id="1"] .source-icon');
+  assert.equal(await icon.evaluate((el) => el.tagName), "IMG");
+  assert.equal(await icon.getAttribute("src"), PICTURES.rightsIcon);
+  assert.equal(await icon.getAttribute("alt"), "");
+  await page.waitForFunction(() => document.querySelector('.source-button[data-source-id="1"] img.source-icon')?.naturalWidth === 32);
+  assert.deepEqual(await icon.boundingBox().then((b) => [b.width, b.height]), [16, 16]);
+
+  // Source 2's icon is not in the cache: it falls back to the glyph, and later renders do not ask again.
+  await page.locator('.source-button[data-source-id="2"] svg.source-icon').waitFor();
+  assert.equal(await page.locator('.source-button[data-source-id="2"] img').count(), 0);
+  await page.locator('.source-button[data-source-id="2"]').click();
+  await page.locator('.source-button[data-source-id="2"][aria-current="page"] svg.source-icon').waitFor();
+  assert.equal(await page.locator('.source-button[data-source-id="3"] svg.source-icon use').getAttribute("href"), "#i-feed");
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});
+
+test("a source's menu sets how it gets its full text, by mouse, keyboard or right click", async () => {
+  const app = await openApp(env.browser, env.server, offlineFixture());
+  const { page } = app;
+  const item = page.locator('.source-item[data-source-id="1"]');
+  const more = item.locator(".source-more");
+  const menu = page.locator("#source-menu");
+  const checked = () => menu.locator('[aria-checked="true"] .menu-label').allTextContents();
+  assert.equal(await more.getAttribute("aria-label"), "Options for Rights Desk");
+  assert.match(await item.locator(".source-button").getAttribute("title"), /Full article: Always/);
+
+  await item.hover();
+  await more.click();
+  await menu.waitFor({ state: "visible" });
+  assert.equal(await menu.getAttribute("role"), "menu");
+  assert.equal(await menu.getAttribute("aria-label"), "Full article for Rights Desk");
+  assert.deepEqual(await checked(), ["Always"]);
+  assert.equal(await page.locator('.source-item[data-source-id="1"] .source-more').getAttribute("aria-expanded"), "true");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.mode), "always", "the focus is on the current mode");
+
+  // Keys inside the menu move through it and do not reach the app's shortcuts.
+  await page.keyboard.press("ArrowUp");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.mode), "auto");
+  await page.keyboard.press("j");
+  assert.deepEqual(await app.calls("get_entry"), [], "j did not open a story");
+  await page.keyboard.press("Enter");
+  await menu.waitFor({ state: "hidden" });
+  assert.deepEqual((await app.waitForCalls("set_full_text")).map((c) => c.args), [{ sourceId: 1, mode: "auto" }]);
+  await page.waitForFunction(() => document.activeElement?.matches('.source-more[data-source-id="1"]'));
+  assert.equal(await page.locator('.source-item[data-source-id="1"] .source-more').getAttribute("aria-expanded"), "false");
+  await page.locator(".toast", { hasText: "now fetches the full article when its feed gives only a summary" }).waitFor();
+  assert.match(await page.locator('.source-item[data-source-id="1"] .source-button').getAttribute("title"), /Full article: Automatic/);
+  assert.equal(await page.evaluate(() => window.__fake.db.sources.find((s) => s.id === 1).full_text), "auto");
+
+  // Escape closes it without changing anything and gives the focus back.
+  await page.keyboard.press("Enter");
+  await menu.waitFor({ state: "visible" });
+  assert.deepEqual(await checked(), ["Automatic"]);
+  await page.keyboard.press("Escape");
+  await menu.waitFor({ state: "hidden" });
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.action), "menu");
+
+  // A right click on another source opens its menu at the pointer; a click chooses.
+  await page.locator('.source-button[data-source-id="2"]').click({ button: "right" });
+  await menu.waitFor({ state: "visible" });
+  assert.equal(await menu.getAttribute("aria-label"), "Full article for Судебный вестник");
+  assert.deepEqual(await checked(), ["Automatic"]);
+  await menu.locator(".menu-item", { hasText: "Off" }).click();
+  await menu.waitFor({ state: "hidden" });
+  assert.deepEqual((await app.waitForCalls("set_full_text", 2)).map((c) => c.args).at(-1), { sourceId: 2, mode: "off" });
+
+  // A click elsewhere closes it; a failure is told in words and the mode stays as it was.
+  await page.evaluate(() => {
+    window.__fake.failures.set_full_text = { code: "db", message: "the database is locked" };
+  });
+  await page.locator('.source-button[data-source-id="3"]').click({ button: "right" });
+  await menu.waitFor({ state: "visible" });
+  await page.locator("#reader-pane").click();
+  await menu.waitFor({ state: "hidden" });
+  await page.locator('.source-button[data-source-id="3"]').click({ button: "right" });
+  await menu.locator(".menu-item", { hasText: "Always" }).click();
+  await page.locator(".toast-error", { hasText: "the database is locked" }).waitFor();
+  assert.doesNotMatch(await page.locator('.source-item[data-source-id="3"] .source-button').getAttribute("title"), /Always/);
   assert.deepEqual(app.problems, []);
   await app.close();
 });

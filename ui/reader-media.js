@@ -1,0 +1,67 @@
+// Pictures and embed cards in the story body. Stored HTML points every picture at the local picture scheme;
+// one that is not in the cache fails to load and is replaced by a quiet placeholder (a picture glyph and the
+// alt text) instead of the browser's broken-image icon. An embed card whose thumbnail is missing keeps its
+// provider and title and simply drops the thumbnail.
+
+import { svgUse, textSpan } from "./dom.js";
+
+const NOT_SAVED = "Picture not saved";
+/** Pictures no bigger than this (by their width and height attributes) are icons or emoji: a glyph is enough. */
+const SMALL_PX = 48;
+
+function isSmall(img) {
+  const width = Number(img.getAttribute("width"));
+  const height = Number(img.getAttribute("height"));
+  return width > 0 && height > 0 && width <= SMALL_PX && height <= SMALL_PX;
+}
+
+function placeholderFor(img) {
+  const alt = (img.getAttribute("alt") ?? "").trim();
+  const box = document.createElement("span");
+  box.className = "picture-missing";
+  box.title = NOT_SAVED;
+  box.append(svgUse("#i-picture", "picture-missing-glyph"));
+  if (isSmall(img)) {
+    box.classList.add("is-small");
+    box.title = alt ? `${NOT_SAVED}: ${alt}` : NOT_SAVED;
+    box.append(textSpan("visually-hidden", alt || NOT_SAVED));
+    return box;
+  }
+  // Screen readers hear that the picture is missing; the eye sees the glyph and the words it would show.
+  if (alt) box.append(textSpan("visually-hidden", `${NOT_SAVED}: `));
+  const text = textSpan("picture-missing-text", alt || NOT_SAVED);
+  text.dir = "auto";
+  box.append(text);
+  return box;
+}
+
+/** Swaps a picture that could not load for its placeholder, or drops an embed card's thumbnail. */
+function pictureFailed(img) {
+  if (!img.isConnected) return;
+  if (img.classList.contains("op-embed-thumb")) {
+    img.remove();
+    return;
+  }
+  img.replaceWith(placeholderFor(img));
+}
+
+/**
+ * Watches the pictures of `body` (listening in the capture phase, as error events do not bubble) and returns a
+ * `sweep()` to call after each new body: it catches pictures that had already failed before anyone listened.
+ */
+export function watchPictures(body) {
+  body.addEventListener(
+    "error",
+    (event) => {
+      if (event.target instanceof HTMLImageElement && body.contains(event.target)) pictureFailed(event.target);
+    },
+    true,
+  );
+
+  return function sweep() {
+    for (const img of body.querySelectorAll("img")) {
+      // complete with no width is broken, or an SVG without a size: decode() tells the two apart.
+      if (img.complete && img.naturalWidth === 0) img.decode().catch(() => pictureFailed(img));
+    }
+  };
+}
