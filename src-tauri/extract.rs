@@ -6,6 +6,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::parse::charset::decode_html;
+use crate::sanitize::{CARD_CLASSES, prepare_page};
 
 /// A feed body with fewer words than this is taken for a summary when the source's mode is `auto`.
 pub const SUMMARY_WORDS: usize = 150;
@@ -89,7 +90,14 @@ pub fn extract_article(body: &[u8], content_type: Option<&str>, page_url: &Url) 
         return Err(not_an_article(&format!("the page is {kind}, not HTML")));
     }
     let html = decode_html(body, content_type);
-    let config = dom_smoothie::Config { max_elements_to_parse: MAX_ELEMENTS, ..Default::default() };
+    // Readability drops `<noscript>` and iframes: first bring their pictures and players out as the
+    // reader will see them, and keep the cards' classes through its cleaning.
+    let html = prepare_page(&html, Some(page_url));
+    let config = dom_smoothie::Config {
+        max_elements_to_parse: MAX_ELEMENTS,
+        classes_to_preserve: CARD_CLASSES.iter().map(|c| c.to_string()).collect(),
+        ..Default::default()
+    };
     let mut readability = dom_smoothie::Readability::new(html.as_ref(), Some(page_url.as_str()), Some(config))
         .map_err(|e| not_an_article(&e.to_string()))?;
     let article = readability.parse().map_err(|e| not_an_article(&e.to_string()))?;

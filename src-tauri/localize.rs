@@ -78,7 +78,7 @@ impl Found {
 
 /// Rewrites `sanitized_html` (the output of [`crate::sanitize::sanitize_html`]) so that every `<img>` and
 /// video poster loads from [`local_url`], and lists the remote URLs. `srcset` and `<picture>` sources go:
-/// one stored copy per picture, the one [`best_url`] picks. A picture with no usable URL is removed. URLs
+/// one stored copy per picture, the one `best_url` picks. A picture with no usable URL is removed. URLs
 /// are read with their entities decoded: a key is the hash of the URL, not of its HTML spelling.
 pub fn localize_images(sanitized_html: &str) -> Localized {
     let found = Rc::new(RefCell::new(Found::default()));

@@ -25,10 +25,7 @@ const LOCAL: &str = "offprint-img://localhost/";
 const IMAGE_FIELDS: &[&str] = &["url", "local_url", "bytes", "status"];
 const CACHE_FIELDS: &[&str] = &["entries", "bookmarked", "images", "image_bytes", "database_bytes"];
 
-
 const FERRY_PAGE: &str = "/news/ferry-timetable.html";
-
-
 
 /// What one entry's pictures must come to. Paths are on the test server.
 struct Pictures {
@@ -276,7 +273,6 @@ fn titled<'a>(entries: &'a [Value], title: &str) -> &'a Value {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-
 
 /// The fixture bytes behind a picture URL of the test server (SVGs aside: they are judged apart).
 fn fixture_picture(url: &str, base: &str) -> Option<Vec<u8>> {

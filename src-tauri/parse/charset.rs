@@ -87,7 +87,7 @@ fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
         let value = &tag[tag.find("charset")? + "charset".len()..];
         let value = value.trim_start().strip_prefix('=')?.trim_start().trim_start_matches(['"', '\'']);
         let end = value.find(|c: char| c == '"' || c == '\'' || c == ';' || c == '/' || c.is_whitespace());
-        Encoding::for_label(value[..end.unwrap_or(value.len())].as_bytes())
+        Encoding::for_label(&value.as_bytes()[..end.unwrap_or(value.len())])
     })
 }
 

@@ -161,13 +161,11 @@ fn convert_entry(entry: Entry, feed_url: &Url, feed_lang: Option<&str>, feed_aut
     ]);
     // A picture that comes only as an enclosure or a media thumbnail is shown above the text, so it is
     // kept like any other. Added after the fingerprint: it says nothing the feed did not already say.
-    if !raw_html.to_ascii_lowercase().contains("<img") {
-        if let Some(picture) = enclosure_image(&entry) {
-            raw_html.insert_str(
-                0,
-                &format!("<figure><img src=\"{}\" alt=\"\"></figure>", htmlize::escape_attribute(picture)),
-            );
-        }
+    if !raw_html.to_ascii_lowercase().contains("<img")
+        && let Some(picture) = enclosure_image(&entry)
+    {
+        let figure = format!("<figure><img src=\"{}\" alt=\"\"></figure>", htmlize::escape_attribute(picture));
+        raw_html.insert_str(0, &figure);
     }
     ParsedEntry {
         meta: EntryMeta {

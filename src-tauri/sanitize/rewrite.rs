@@ -1,0 +1,406 @@
+//! The first pass of the sanitizer, before the allow-list: not about safety but about reading offline, in a
+//! window that runs no script. Pixels go, lazy pictures get their real URL back, `<noscript>` pictures come
+//! out of hiding and players become embed cards.
+//!
+//! It streams the post through lol_html, which guesses the parse without building a tree. Whatever it
+//! guesses wrong, it only removes an element or writes a card; ammonia cleans what comes out all the same.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use lol_html::errors::{AttributeNameError, RewritingError};
+use lol_html::html_content::{ContentType, Element};
+use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str, text};
+use url::Url;
+
+use super::embed::{Card, Media, MediaKind};
+use super::{decoded_attribute, policy, resolve};
+use crate::text::collapse_whitespace;
+
+/// Start tags this pass acts on; a post with none of them skips it. The HTML parser turns `<image>` into
+/// `<img>`, so it counts too.
+const REWRITTEN_TAGS: &[&str] =
+    &["<img", "<image", "<source", "<iframe", "<embed", "<object", "<video", "<audio", "<noscript"];
+
+/// Where lazy loaders keep a picture's real URL until their script moves it to `src`, in order of
+/// preference.
+const LAZY_SRC: &[&str] =
+    &["data-src", "data-original", "data-lazy-src", "data-lazy", "data-url", "data-hi-res-src", "data-full-src"];
+
+/// The same for `srcset`.
+const LAZY_SRCSET: &[&str] = &["data-srcset", "data-lazy-srcset"];
+
+/// Words in the URL of a stand-in picture, shown only until the real one is loaded.
+const PLACEHOLDER_HINTS: &[&str] = &["placeholder", "blank.gif", "spacer", "lazy", "grey.gif", "transparent"];
+
+/// Marks the lazy stand-ins that a `<noscript>` picture right after them may replace, until the second
+/// pass removes those; ammonia drops the attribute like any other `data-` attribute.
+const STAND_IN: &str = "data-offprint-stand-in";
+
+type Settings<'h> = RewriteStrSettings<'h, 'static>;
+
+/// Rewrites `html` for the allow-list, or borrows it when there is nothing to rewrite.
+pub(super) fn prepare<'a>(html: &'a str, base: Option<&Url>) -> Cow<'a, str> {
+    // Tag names are case-insensitive: a pixel spelled `<Img` must not slip past this shortcut.
+    let lower = html.to_ascii_lowercase();
+    if !REWRITTEN_TAGS.iter().any(|tag| lower.contains(tag)) {
+        return Cow::Borrowed(html);
+    }
+    // Without strict mode or memory limits the rewrite cannot fail; if it ever did, ammonia still cleans
+    // the original.
+    rewrite(html, base, Scope::Post).map(Cow::Owned).unwrap_or(Cow::Borrowed(html))
+}
+
+/// What a rewrite runs on: the post, or the markup of a `<noscript>` inside it (where a nested
+/// `<noscript>` is left for ammonia to drop, so the rewrite recurses once at most).
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    Post,
+    Noscript,
+}
+
+/// What the rewrite carries from one element to the next.
+#[derive(Default)]
+struct Progress {
+    /// Lazy stand-ins marked so far.
+    stand_ins: usize,
+    /// The stand-in just written, while nothing but whitespace and end tags has followed it.
+    last_stand_in: Option<usize>,
+    /// Stand-ins that a `<noscript>` picture right after them replaces.
+    replaced: HashSet<usize>,
+    /// The stand-in the open `<noscript>` follows, and its text so far.
+    noscript_after: Option<usize>,
+    noscript: String,
+    /// The open `<video>` or `<audio>` still waiting for a `<source>` to make its card.
+    media: Option<Media>,
+}
+
+fn rewrite(html: &str, base: Option<&Url>, scope: Scope) -> Result<String, RewritingError> {
+    let progress = RefCell::new(Progress::default());
+    // In strict mode lol_html gives up on markup it cannot place without a full tree builder (a `<select>`
+    // or `<frameset>` before an `<iframe>`), and a post could use that to keep its tracking pixels.
+    let mut settings = RewriteStrSettings::new().with_strict(false);
+    if scope == Scope::Post {
+        settings = unhide_noscript_pictures(settings, &progress, base);
+    }
+    settings = restore_lazy_pictures(settings, &progress, scope);
+    settings = turn_players_into_cards(settings, &progress, base);
+    let rewritten = rewrite_str(html, settings)?;
+    let replaced = progress.into_inner().replaced;
+    if replaced.is_empty() { Ok(rewritten) } else { remove_stand_ins(&rewritten, &replaced) }
+}
+
+/// lol_html, like a browser running script, reads `<noscript>` as raw text: the picture in it is markup in
+/// a string, put back once the whole text is known. These handlers must come before the others, which
+/// mark the stand-ins.
+fn unhide_noscript_pictures<'h>(
+    settings: Settings<'h>,
+    progress: &'h RefCell<Progress>,
+    base: Option<&'h Url>,
+) -> Settings<'h> {
+    settings
+        .append_element_content_handler(element!("noscript", move |el| {
+            let mut progress = progress.borrow_mut();
+            progress.noscript_after = progress.last_stand_in.take();
+            progress.noscript.clear();
+            el.remove_and_keep_content();
+            Ok(())
+        }))
+        .append_element_content_handler(text!("noscript", move |chunk| {
+            let mut progress = progress.borrow_mut();
+            progress.noscript.push_str(chunk.as_str());
+            chunk.remove();
+            if chunk.last_in_text_node() {
+                let markup = std::mem::take(&mut progress.noscript);
+                if let Some(pictures) = noscript_pictures(&markup, base) {
+                    chunk.replace(&pictures, ContentType::Html);
+                    if let Some(stand_in) = progress.noscript_after.take() {
+                        progress.replaced.insert(stand_in);
+                    }
+                }
+            }
+            Ok(())
+        }))
+        // Handlers run in the order they were added: this one forgets the last stand-in at every start tag
+        // before the `img` handler marks a new one.
+        .append_element_content_handler(element!("*", move |_el| {
+            progress.borrow_mut().last_stand_in = None;
+            Ok(())
+        }))
+        .append_document_content_handler(doc_text!(move |chunk| {
+            if !chunk.as_str().trim().is_empty() {
+                progress.borrow_mut().last_stand_in = None;
+            }
+            Ok(())
+        }))
+}
+
+/// The pictures in the markup of a `<noscript>`, if it holds any: rewritten and cleaned on its own, so
+/// that its pixels still go and that nothing in it (an unclosed comment or quote) can swallow the rest of
+/// the post once it is markup again.
+fn noscript_pictures(markup: &str, base: Option<&Url>) -> Option<String> {
+    let rewritten = rewrite(markup, base, Scope::Noscript).ok()?;
+    let cleaned = policy(base.cloned()).clean(&rewritten).to_string();
+    cleaned.contains("<img").then_some(cleaned)
+}
+
+/// Drops tracking pixels and gives lazy pictures (and video posters) the URL a script would have moved
+/// into place. In the post, marks the stand-ins a `<noscript>` copy may replace.
+fn restore_lazy_pictures<'h>(settings: Settings<'h>, progress: &'h RefCell<Progress>, scope: Scope) -> Settings<'h> {
+    settings
+        .append_element_content_handler(element!("img, image", move |el| {
+            if is_invisible(el) {
+                el.remove();
+                return Ok(());
+            }
+            let stand_in = promote_lazy_image(el)?;
+            if scope == Scope::Post {
+                // Only this pass may mark a stand-in, whatever the post wrote.
+                el.remove_attribute(STAND_IN);
+                if stand_in {
+                    let mut progress = progress.borrow_mut();
+                    el.set_attribute(STAND_IN, &progress.stand_ins.to_string())?;
+                    progress.last_stand_in = Some(progress.stand_ins);
+                    progress.stand_ins += 1;
+                }
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("source", |el| {
+            if !el.has_attribute("srcset") {
+                promote(el, "srcset", LAZY_SRCSET)?;
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("video", |el| {
+            if decoded_attribute(el, "poster").is_none_or(|p| p.trim().is_empty()) {
+                promote(el, "poster", &["data-poster"])?;
+            }
+            Ok(())
+        }))
+}
+
+/// Gives a lazy picture its real URL back. True when the picture was a stand-in (no `src`, an inline
+/// placeholder or a spacer), whether or not its real URL was found.
+fn promote_lazy_image(el: &mut Element<'_, '_>) -> Result<bool, AttributeNameError> {
+    let stand_in = decoded_attribute(el, "src").is_none_or(|src| is_placeholder(&src));
+    if stand_in {
+        promote(el, "src", LAZY_SRC)?;
+    }
+    if !el.has_attribute("srcset") {
+        promote(el, "srcset", LAZY_SRCSET)?;
+    }
+    Ok(stand_in)
+}
+
+/// Copies the first non-empty of `from` to `to`. The value stays as written, entities and all, which is
+/// how lol_html both reads and writes it.
+fn promote(el: &mut Element<'_, '_>, to: &str, from: &[&str]) -> Result<(), AttributeNameError> {
+    match from.iter().find_map(|name| el.get_attribute(name).filter(|v| !v.trim().is_empty())) {
+        Some(value) => el.set_attribute(to, &value),
+        None => Ok(()),
+    }
+}
+
+fn is_placeholder(src: &str) -> bool {
+    let src = src.trim().to_ascii_lowercase();
+    src.is_empty() || src.starts_with("data:") || PLACEHOLDER_HINTS.iter().any(|hint| src.contains(hint))
+}
+
+/// The second pass, when `<noscript>` pictures took the place of the stand-ins in `replaced`.
+fn remove_stand_ins(html: &str, replaced: &HashSet<usize>) -> Result<String, RewritingError> {
+    let selector = format!("img[{STAND_IN}], image[{STAND_IN}]");
+    rewrite_str(
+        html,
+        RewriteStrSettings::new().with_strict(false).append_element_content_handler(element!(selector, |el| {
+            if el.get_attribute(STAND_IN).and_then(|n| n.parse().ok()).is_some_and(|n| replaced.contains(&n)) {
+                el.remove();
+            }
+            Ok(())
+        })),
+    )
+}
+
+/// Players become embed cards, or go when they have no http(s) address. A `<video>` or `<audio>` without
+/// its own `src` becomes the card of its first `<source>` that has one.
+fn turn_players_into_cards<'h>(
+    settings: Settings<'h>,
+    progress: &'h RefCell<Progress>,
+    base: Option<&'h Url>,
+) -> Settings<'h> {
+    settings
+        .append_element_content_handler(element!("iframe, embed, object", move |el| {
+            let address = if el.tag_name() == "object" { "data" } else { "src" };
+            // Lazy players, too, wait for a script to set their address.
+            let player = std::iter::once(address)
+                .chain(LAZY_SRC.iter().copied())
+                .find_map(|name| decoded_attribute(el, name).and_then(|v| web_url(&v, base)));
+            match player.filter(|_| !is_invisible(el)) {
+                Some(src) => el.replace(&Card::player(src, title_of(el)).to_html(), ContentType::Html),
+                None => el.remove(),
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("video, audio", move |el| {
+            let kind = if el.tag_name() == "video" { MediaKind::Video } else { MediaKind::Audio };
+            let poster = decoded_attribute(el, "poster").and_then(|p| web_url(&p, base));
+            let media = Media { kind, poster, title: title_of(el) };
+            let mut progress = progress.borrow_mut();
+            match decoded_attribute(el, "src").and_then(|v| web_url(&v, base)) {
+                Some(src) => {
+                    el.replace(&media.card(src).to_html(), ContentType::Html);
+                    progress.media = None;
+                }
+                None => {
+                    el.remove_and_keep_content();
+                    progress.media = Some(media);
+                }
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("video > source, audio > source", move |el| {
+            let Some(src) = decoded_attribute(el, "src").and_then(|v| web_url(&v, base)) else {
+                return Ok(());
+            };
+            if let Some(media) = progress.borrow_mut().media.take() {
+                el.replace(&media.card(src).to_html(), ContentType::Html);
+            }
+            Ok(())
+        }))
+        // A player's fallback text and its other sources: the card stands for all of them.
+        .append_element_content_handler(element!("video *, audio *", |el| {
+            if !el.removed() {
+                el.remove();
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(text!("video, audio", |chunk| {
+            chunk.remove();
+            Ok(())
+        }))
+}
+
+/// An absolute http(s) URL for `value`, the only kind a card links to.
+fn web_url(value: &str, base: Option<&Url>) -> Option<Url> {
+    resolve(value, base).filter(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+/// A card's title: the player's `title`, else its `aria-label`.
+fn title_of(el: &Element<'_, '_>) -> Option<String> {
+    ["title", "aria-label"]
+        .iter()
+        .find_map(|name| decoded_attribute(el, name).map(|t| collapse_whitespace(&t)).filter(|t| !t.is_empty()))
+}
+
+/// A picture or player no reader can see is there to report the reading back to someone.
+fn is_invisible(el: &Element<'_, '_>) -> bool {
+    let dim = |name: &str| decoded_attribute(el, name).and_then(|v| parse_dimension(&v));
+    is_tracking_pixel(dim("width"), dim("height"))
+}
+
+fn parse_dimension(v: &str) -> Option<u32> {
+    v.trim().trim_end_matches("px").trim().parse().ok()
+}
+
+/// Sized at most 1×1, or 0 in either direction.
+fn is_tracking_pixel(width: Option<u32>, height: Option<u32>) -> bool {
+    match (width, height) {
+        (Some(w), Some(h)) => w <= 1 && h <= 1,
+        (Some(0), None) | (None, Some(0)) => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use url::Url;
+
+    use crate::sanitize::sanitize_html;
+
+    fn clean(html: &str) -> String {
+        let base = Url::parse("https://news.example.org/2026/11/story.html").unwrap();
+        sanitize_html(html, Some(&base))
+    }
+
+    #[test]
+    fn drops_one_pixel_tracking_images() {
+        let out = clean(r#"<p>Text<img src="https://t.example.com/p.gif" width="1" height="1"></p>"#);
+        assert_eq!(out, "<p>Text</p>");
+    }
+
+    #[test]
+    fn turns_players_into_embed_cards() {
+        let out = clean(
+            r#"<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ?rel=0" title="The &quot;talk&quot;" onload="x()"></iframe>"#,
+        );
+        assert_eq!(
+            out,
+            "<a class=\"op-embed\" href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\" rel=\"noopener noreferrer\">\
+             <img class=\"op-embed-thumb\" src=\"https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg\" alt=\"\">\
+             <span class=\"op-embed-provider\">YouTube</span><span class=\"op-embed-title\">The \"talk\"</span></a>"
+        );
+        let out = clean(r#"<object data="/player.swf" aria-label="Old player"><param name="x"></object>"#);
+        assert!(out.starts_with(r#"<a class="op-embed" href="https://news.example.org/player.swf""#), "{out}");
+        assert!(out.contains(r#"<span class="op-embed-title">Old player</span>"#), "{out}");
+    }
+
+    #[test]
+    fn drops_players_without_a_web_address_or_a_size() {
+        for html in [
+            r#"<iframe src="javascript:alert(1)"></iframe>"#,
+            r#"<embed src="data:text/html,x">"#,
+            r#"<iframe src="https://www.googletagmanager.com/ns.html?id=GTM-1" width="0" height="0"></iframe>"#,
+            r#"<video><source src="ftp://e.example/v.mp4">Your browser cannot play this.</video>"#,
+        ] {
+            assert_eq!(clean(&format!("<p>a</p>{html}")), "<p>a</p>", "{html}");
+        }
+    }
+
+    #[test]
+    fn turns_video_with_sources_into_a_card_showing_its_poster() {
+        let out = clean(
+            r#"<p>a</p><video data-poster="p.jpg" title="Launch"><source src="rtmp://e.example/v"><source src="v.webm"><source src="v.mp4">Fallback <b>text</b></video><p>b</p>"#,
+        );
+        assert_eq!(
+            out,
+            "<p>a</p><a class=\"op-embed\" href=\"https://news.example.org/2026/11/v.webm\" rel=\"noopener noreferrer\">\
+             <img class=\"op-embed-thumb\" src=\"https://news.example.org/2026/11/p.jpg\" alt=\"\">\
+             <span class=\"op-embed-provider\">Video · news.example.org</span>\
+             <span class=\"op-embed-title\">Launch</span></a><p>b</p>"
+        );
+    }
+
+    #[test]
+    fn gives_lazy_images_their_real_url() {
+        let out = clean(
+            r#"<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/a.jpg?w=1&amp;h=2" data-srcset="/a2.jpg 2x" alt="A">"#,
+        );
+        assert!(out.contains(r#"src="https://news.example.org/a.jpg?w=1&amp;h=2""#), "{out}");
+        assert!(out.contains(r#"srcset="https://news.example.org/a2.jpg 2x""#), "{out}");
+        assert!(!out.contains("data-"), "{out}");
+        let out = clean(r#"<img src="/img/real.jpg" data-src="/img/other.jpg">"#);
+        assert!(out.contains(r#"src="https://news.example.org/img/real.jpg""#), "{out}");
+        let out = clean(r#"<img src="/img/lazy-placeholder.png" data-lazy-src="/img/real.jpg">"#);
+        assert!(out.contains(r#"src="https://news.example.org/img/real.jpg""#), "{out}");
+    }
+
+    #[test]
+    fn unwraps_a_noscript_picture_in_place_of_its_lazy_stand_in() {
+        let out = clean(
+            r#"<p>a</p><img src="/blank.gif" class="lazy"> <noscript><img src="/real.jpg" alt="Real"></noscript><p>b</p>"#,
+        );
+        assert_eq!(out, r#"<p>a</p> <img src="https://news.example.org/real.jpg" alt="Real"><p>b</p>"#);
+        // A stand-in with something between it and the noscript is another picture.
+        let out = clean(r#"<img data-src="/one.jpg"><p>text</p><noscript><img src="/two.jpg"></noscript>"#);
+        assert!(out.contains("one.jpg") && out.contains("two.jpg"), "{out}");
+    }
+
+    #[test]
+    fn drops_noscript_without_a_picture_and_its_pixels() {
+        let out = clean(
+            r#"<p>a</p><img data-src="/real.jpg"><noscript><p>Turn on JavaScript</p><img src="https://t.example/p.gif" width="1" height="1"></noscript>"#,
+        );
+        assert_eq!(out, r#"<p>a</p><img src="https://news.example.org/real.jpg">"#);
+    }
+}
