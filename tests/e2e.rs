@@ -124,7 +124,9 @@ fn a_hostile_post_runs_no_script_in_the_window() {
              .filter(name => name.startsWith('on'));
          return {
              popups: window.__popups,
-             scripts: body.querySelectorAll('script, iframe, object, embed, form, svg').length,
+             // The placeholders' picture glyph is the window's own SVG, not the post's.
+             scripts: [...body.querySelectorAll('script, iframe, object, embed, form, svg')]
+                 .filter(el => !el.closest('.picture-missing')).length,
              handlers,
              text: body.textContent,
              sourceTitle: document.getElementById('article-source').textContent,
@@ -196,7 +198,18 @@ fn stories_read_whole_from_the_cache_with_the_server_gone() {
             let missing = pictures["missing"].to_string();
             assert!(missing.contains("The planned route of the harbour bridge"), "the broken picture: {missing}");
             assert!(missing.contains("Seal of the district court"), "the SVG is never shown: {missing}");
-            desktop.screenshot(&webdriver::output_dir().join("offline.png"));
+            std::fs::create_dir_all(webdriver::output_dir()).unwrap();
+            for (shot, target) in [("offline.png", "#article-body img"), ("offline-missing.png", ".picture-missing")] {
+                // Scroll the reader (not the window) to it, and let WebKit paint before the shot.
+                desktop.execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     document.querySelector(arguments[0]).scrollIntoView({block: 'center'});
+                     window.scrollTo(0, 0);
+                     requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100)));",
+                    json!([target]),
+                );
+                desktop.screenshot(&webdriver::output_dir().join(shot));
+            }
         }
     }
 

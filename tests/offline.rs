@@ -732,3 +732,79 @@ fn a_second_sync_fetches_no_picture_again() {
     }
     assert_eq!(shown_entries(d, &[]), before, "the second sync changed no entry");
 }
+
+#[test]
+fn retention_purges_old_stories_but_never_a_bookmark_and_purged_ones_stay_gone() {
+    let server = site();
+    let dir = common::data_dir();
+    add(dir.path(), &server.url("/summary.xml"), &[]);
+    let entries = shown_entries(dir.path(), &[]);
+    assert_eq!(entries.len(), 3);
+    let kept = titled(&entries, "Bridge contract hearing adjourned as defence lawyer falls ill");
+    let kept_id = int(kept, "id").to_string();
+    ok(dir.path(), &["bookmark", &kept_id]);
+    ok(dir.path(), &["read", &int(titled(&entries, "Редакция переехала в бывшую типографию"), "id").to_string()]);
+    let before = json(dir.path(), &["cache", "--json"]);
+
+    // Age every entry as if Offprint first saw it 100 days ago: past the read limit (60), not the unread (180).
+    let db = rusqlite::Connection::open(dir.path().join("offprint.sqlite3")).unwrap();
+    db.execute("UPDATE entries SET first_seen_at = first_seen_at - 100 * 86400", []).unwrap();
+    let report = json(dir.path(), &["cleanup", "--json"]);
+    assert_eq!(int(&report, "purged_entries"), 1, "only the read, unbookmarked story: {report}");
+    assert!(int(&report, "freed_bytes") > 0, "its pictures go with it: {report}");
+
+    db.execute("UPDATE entries SET first_seen_at = first_seen_at - 100 * 86400", []).unwrap();
+    let report = json(dir.path(), &["cleanup", "--json"]);
+    assert_eq!(int(&report, "purged_entries"), 1, "now the unread one too: {report}");
+
+    // The bookmark is whole: its text and every picture it had.
+    let left = shown_entries(dir.path(), &[]);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["id"], kept["id"]);
+    assert_eq!(left[0]["content_html"], kept["content_html"]);
+    assert_eq!(left[0]["images"], kept["images"]);
+    for image in array(&left[0]["images"]).iter().filter(|i| i["status"] == "cached") {
+        ok(dir.path(), &["image", string(image, "local_url")]);
+    }
+    let after = json(dir.path(), &["cache", "--json"]);
+    assert!(int(&after, "image_bytes") < int(&before, "image_bytes"), "{before} -> {after}");
+
+    // The feed still carries the purged stories (and changed, so it is read again): the next sync does not
+    // bring them back as new.
+    let mut changed = with_base("summary.xml", &server);
+    changed.extend_from_slice(b"\n<!-- read again -->\n");
+    server.route("/summary.xml", Route::feed(changed, "application/rss+xml"));
+    let read_before = server.count(200);
+    let report = json(dir.path(), &["sync", "--json"]);
+    assert!(server.count(200) > read_before, "the changed feed was read again");
+    assert_eq!(int(&report, "new"), 0, "{report}");
+    assert_eq!(shown_entries(dir.path(), &[]).len(), 1);
+}
+
+#[test]
+fn pictures_over_their_space_go_least_recently_read_first() {
+    let server = site();
+    let dir = common::data_dir();
+    add(dir.path(), &server.url("/summary.xml"), &[]);
+    let cache = json(dir.path(), &["cache", "--json"]);
+    assert!(int(&cache, "image_bytes") > 0, "{cache}");
+    let err = cli(dir.path(), &["settings", "set", "image_budget_mb", "1"]);
+    assert!(!err.status.success());
+    assert!(String::from_utf8_lossy(&err.stderr).contains("image_budget_mb cannot be 1"), "{err:?}");
+
+    // The smallest budget is 16 MiB, far more than these tiny pictures: make them count 8 MiB each.
+    ok(dir.path(), &["settings", "set", "image_budget_mb", "16"]);
+    let db = rusqlite::Connection::open(dir.path().join("offprint.sqlite3")).unwrap();
+    db.execute("UPDATE images SET bytes = 8 * 1024 * 1024 WHERE status = 'cached'", []).unwrap();
+    let cached: i64 = db.query_row("SELECT count(*) FROM images WHERE status = 'cached'", [], |r| r.get(0)).unwrap();
+    let report = json(dir.path(), &["cleanup", "--json"]);
+    let distinct: i64 = db
+        .query_row("SELECT count(DISTINCT content_hash) FROM images WHERE status = 'cached'", [], |r| r.get(0))
+        .unwrap();
+    assert!(int(&report, "evicted_images") > 0 && int(&report, "evicted_images") < cached, "{report}");
+    assert!((1..=2).contains(&distinct), "at most two 8 MiB pictures fit in 16 MiB: {distinct} left");
+    // An evicted picture is not fetched again by the next sync.
+    let before = server.count(200);
+    json(dir.path(), &["sync", "--json"]);
+    assert!(server.count(200) <= before + 1, "only the unchanged feed may be asked for again");
+}
