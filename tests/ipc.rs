@@ -125,3 +125,36 @@ fn settings_persist_and_refuse_unknown_values() {
     let err = invoke(&w, "set_settings", json!({"settings": bad})).unwrap_err();
     assert_eq!(err["code"], "invalid_argument");
 }
+
+#[test]
+fn storage_and_full_text_settings_through_commands() {
+    let w = app_with(&["rss2_content_encoded.xml"]);
+    let source = &invoke(&w, "list_sources", json!({})).unwrap()[0];
+    assert_eq!(source["full_text"], "auto");
+    let id = source["id"].clone();
+    let changed = invoke(&w, "set_full_text", json!({"sourceId": id, "mode": "always"})).unwrap();
+    assert_eq!(changed["full_text"], "always");
+    assert_eq!(invoke(&w, "list_sources", json!({})).unwrap()[0]["full_text"], "always");
+    let err = invoke(&w, "set_full_text", json!({"sourceId": id, "mode": "sometimes"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_argument");
+
+    let defaults = invoke(&w, "get_cache_settings", json!({})).unwrap();
+    assert_eq!(defaults, json!({"keep_read_days": 60, "keep_unread_days": 180, "image_budget_mb": 1024}));
+    let tighter = json!({"keep_read_days": 7, "keep_unread_days": 0, "image_budget_mb": 64});
+    assert_eq!(invoke(&w, "set_cache_settings", json!({"settings": tighter})).unwrap(), tighter);
+    let err = invoke(
+        &w,
+        "set_cache_settings",
+        json!({"settings": {"keep_read_days": -1, "keep_unread_days": 0, "image_budget_mb": 64}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_argument");
+    assert!(err["message"].as_str().unwrap().starts_with("keep_read_days cannot be -1"), "{err}");
+    assert_eq!(invoke(&w, "get_cache_settings", json!({})).unwrap(), tighter);
+
+    let info = invoke(&w, "get_cache_info", json!({})).unwrap();
+    assert_eq!(info["entries"], 2, "{info}");
+    assert!(info["database_bytes"].as_i64().unwrap() > 0, "{info}");
+    let report = invoke(&w, "clean_cache", json!({})).unwrap();
+    assert_eq!(report, json!({"purged_entries": 0, "evicted_images": 0, "freed_bytes": 0}));
+}
