@@ -9,6 +9,7 @@ pub mod extract;
 pub mod fetch;
 pub mod localize;
 pub mod model;
+pub mod oembed;
 pub mod parse;
 pub mod paths;
 pub mod pictures;

@@ -22,6 +22,7 @@ use crate::localize::localize_images;
 use crate::model::{
     CleanEntry, CleanupReport, Extraction, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport,
 };
+use crate::oembed::{Details, complete_cards, incomplete_cards};
 use crate::parse::{complete_from_body, parse_feed};
 use crate::pictures::{fetch_picture, write_file};
 use crate::sanitize::{SANITIZER_VERSION, sanitize_html};
@@ -97,6 +98,7 @@ pub async fn refresh_source(store: &SharedStore, fetcher: &Fetcher, source: &Sou
     // Full text from the article pages of summaries not seen before.
     let known = with_store(store, move |s| s.known_entries(id)).await?;
     let entries = add_full_text(fetcher, source.full_text, entries, &known).await;
+    let entries = complete_embeds(fetcher, entries, &known).await;
 
     // Store, in one transaction.
     let facts = feed_facts(&feed, &url);
@@ -199,6 +201,7 @@ pub async fn subscribe(
     let final_url = response.final_url.clone();
     let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url).await?;
     let entries = add_full_text(fetcher, full_text, entries, &KnownEntries::default()).await;
+    let entries = complete_embeds(fetcher, entries, &KnownEntries::default()).await;
     let facts = feed_facts(&feed, &final_url);
     let (id, outcome) = with_store(store, move |s| {
         let new =
@@ -271,6 +274,60 @@ fn page_to_fetch(mode: FullTextMode, entry: &CleanEntry, known: &KnownEntries) -
         },
     };
     needed.then_some(url)
+}
+
+/// The embeds stage: asks the providers of the players in new or edited entries for the thumbnail and
+/// title their cards lack. A provider that does not answer leaves its card as it is.
+async fn complete_embeds(fetcher: &Fetcher, mut entries: Vec<CleanEntry>, known: &KnownEntries) -> Vec<CleanEntry> {
+    let fresh = |e: &CleanEntry| {
+        !known.purged.contains(&e.meta.key)
+            && known
+                .kept
+                .get(&e.meta.key)
+                .is_none_or(|k| k.fingerprint != e.meta.fingerprint || k.sanitizer_version < SANITIZER_VERSION)
+    };
+    let mut wanted: HashMap<String, Url> = HashMap::new();
+    for entry in entries.iter().filter(|e| fresh(e)) {
+        for html in std::iter::once(&entry.content_html).chain(entry.feed_html.as_ref()) {
+            for card in incomplete_cards(html) {
+                wanted.entry(card.href).or_insert(card.endpoint);
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return entries;
+    }
+    let limit = Arc::new(Semaphore::new(PAGES_AT_ONCE));
+    let mut tasks = JoinSet::new();
+    for (href, endpoint) in wanted {
+        let (limit, fetcher) = (limit.clone(), fetcher.clone());
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let answer = fetcher.get(&endpoint, Kind::Page).await;
+            (href, answer.ok().and_then(|response| Details::parse(&response.body)))
+        });
+    }
+    let mut found = HashMap::new();
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((href, Some(details))) = joined {
+            found.insert(href, details);
+        }
+    }
+    for entry in entries.iter_mut().filter(|e| fresh(e)) {
+        let (html, mut thumbnails) = complete_cards(&entry.content_html, &found);
+        entry.content_html = html;
+        if let Some(feed_html) = &entry.feed_html {
+            let (html, more) = complete_cards(feed_html, &found);
+            entry.feed_html = Some(html);
+            thumbnails.extend(more);
+        }
+        for url in thumbnails {
+            if !entry.images.contains(&url) {
+                entry.images.push(url);
+            }
+        }
+    }
+    entries
 }
 
 /// Whether an error code names a failure that may pass by itself (see [`Error::is_transient`]).
