@@ -181,7 +181,8 @@ pub async fn sync_sources(
 }
 
 /// Subscribes to the feed at `input`: fetches it once to check that it is a feed and to take its
-/// title, then stores the source and its first entries. Nothing is stored when any step fails.
+/// title, then stores the source and its first entries (with their full text). Nothing is stored when
+/// any step fails. Their pictures are left to [`fetch_pictures`].
 pub async fn subscribe(
     store: &SharedStore,
     fetcher: &Fetcher,
@@ -210,7 +211,6 @@ pub async fn subscribe(
         Ok((id, s.apply_refresh(id, &record, &facts, &entries)?))
     })
     .await?;
-    fetch_pictures(store, fetcher).await?;
     Ok((with_store(store, move |s| s.source_info(id)).await?, outcome))
 }
 

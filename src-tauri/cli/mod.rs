@@ -209,7 +209,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Add { url, folder, full_text, json } => {
             let mode = FullTextMode::parse(&full_text)?;
             let (store, fetcher) = (shared(store), Fetcher::new(FetchConfig::default())?);
-            let (source, outcome) = runtime()?.block_on(sync::subscribe(&store, &fetcher, &url, folder, mode))?;
+            let (source, outcome) = runtime()?.block_on(async {
+                let subscribed = sync::subscribe(&store, &fetcher, &url, folder, mode).await?;
+                sync::fetch_pictures(&store, &fetcher).await?;
+                Ok::<_, Error>(subscribed)
+            })?;
             emit(json, &source, || output::subscribed(&source, &outcome))
         }
         Command::FullText { source_id, mode } => {

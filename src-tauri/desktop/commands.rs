@@ -201,7 +201,11 @@ async fn mark_all_read(state: State<'_, AppState>, query: EntryQuery) -> Result<
 #[tauri::command]
 async fn add_source(state: State<'_, AppState>, url: String, folder: Option<String>) -> Result<SourceInfo> {
     let folder = folder.map(|f| f.trim().to_owned()).filter(|f| !f.is_empty());
-    Ok(sync::subscribe(&state.writer, &state.fetcher, &url, folder, FullTextMode::Auto).await?.0)
+    let (source, _) = sync::subscribe(&state.writer, &state.fetcher, &url, folder, FullTextMode::Auto).await?;
+    // The stories are there to read at once; their pictures follow in the background.
+    let (writer, fetcher) = (state.writer.clone(), state.fetcher.clone());
+    tauri::async_runtime::spawn(async move { sync::fetch_pictures(&writer, &fetcher).await });
+    Ok(source)
 }
 
 /// Syncs every source, or only `source_id`, sending [`SYNC_PROGRESS`] after each. One sync at a time.
