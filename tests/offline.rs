@@ -808,3 +808,35 @@ fn pictures_over_their_space_go_least_recently_read_first() {
     json(dir.path(), &["sync", "--json"]);
     assert!(server.count(200) <= before + 1, "only the unchanged feed may be asked for again");
 }
+
+#[test]
+fn a_sites_icon_is_kept_from_its_feed_or_its_favicon() {
+    let server = site();
+    let base = base(&server);
+    let feed = |image: &str| {
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Harbour notes</title><link>{base}/</link>\
+             {image}<item><guid>n1</guid><title>Tide tables posted</title><description>The new tide tables are \
+             posted at the harbour office.</description></item></channel></rss>"
+        )
+    };
+    let logo =
+        format!("<image><url>{base}/img/lighthouse.png</url><title>Harbour notes</title><link>{base}/</link></image>");
+    server.route("/with-icon.xml", Route::feed(feed(&logo), "application/rss+xml"));
+    server.route("/no-icon.xml", Route::feed(feed(""), "application/rss+xml"));
+    server.route("/favicon.ico", Route::feed(picture_file("ferry-dock.png"), "image/x-icon"));
+    let dir = common::data_dir();
+    let with_icon = add(dir.path(), &server.url("/with-icon.xml"), &[]);
+    let favicon = add(dir.path(), &server.url("/no-icon.xml"), &[]);
+
+    let sources = json(dir.path(), &["sources", "--json"]);
+    let icon_of = |id: i64| array(&sources).iter().find(|s| s["id"] == id).unwrap()["icon_url"].clone();
+    let out = tempfile::TempDir::new().unwrap();
+    let logo_url = local_url_for(&format!("{base}/img/lighthouse.png"));
+    assert_eq!(icon_of(with_icon), logo_url.as_str());
+    assert_image_gives(dir.path(), out.path(), &logo_url, &picture_file("lighthouse.png"));
+    let favicon_url = local_url_for(&format!("{base}/favicon.ico"));
+    assert_eq!(icon_of(favicon), favicon_url.as_str());
+    assert_image_gives(dir.path(), out.path(), &favicon_url, &picture_file("ferry-dock.png"));
+    assert_eq!(server.hits("/favicon.ico"), 1, "the favicon is fetched once for the whole site");
+}
