@@ -77,6 +77,8 @@ fn word_count(text: &str) -> usize {
 #[derive(Debug, Clone)]
 pub struct Article {
     pub html: String,
+    /// The language the page declares, if any.
+    pub lang: Option<String>,
 }
 
 /// Finds the main content of the page `body`, fetched from `page_url`.
@@ -104,7 +106,7 @@ pub fn extract_article(body: &[u8], content_type: Option<&str>, page_url: &Url) 
     if article.text_content.trim().is_empty() {
         return Err(not_an_article("no article text found on the page"));
     }
-    Ok(Article { html: article.content.to_string() })
+    Ok(Article { html: article.content.to_string(), lang: article.lang.filter(|l| !l.trim().is_empty()) })
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use crate::model::{
     CleanEntry, CleanupReport, Extraction, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport,
 };
 use crate::oembed::{Details, complete_cards, incomplete_cards};
-use crate::parse::{complete_from_body, parse_feed};
+use crate::parse::{adopt_page_language, complete_from_body, parse_feed};
 use crate::pictures::{fetch_picture, write_file};
 use crate::sanitize::{SANITIZER_VERSION, sanitize_html};
 use crate::settings::CacheSettings;
@@ -343,12 +343,15 @@ async fn with_full_text(fetcher: &Fetcher, mode: FullTextMode, mut entry: CleanE
         let response = fetcher.get(&page, Kind::Page).await?;
         run_blocking(move || {
             let article = extract_article(&response.body, response.content_type.as_deref(), &response.final_url)?;
-            Ok(clean_body(&article.html, Some(&response.final_url)))
+            Ok((clean_body(&article.html, Some(&response.final_url)), article.lang))
         })
         .await
     };
     entry.extract = Some(match page.await {
-        Ok(page) if is_fuller(&page.plain_text, &entry.plain_text, mode) => {
+        Ok((page, lang)) if is_fuller(&page.plain_text, &entry.plain_text, mode) => {
+            if let Some(lang) = lang {
+                adopt_page_language(&mut entry.meta, &lang);
+            }
             entry.feed_html = Some(std::mem::replace(&mut entry.content_html, page.html));
             entry.plain_text = page.plain_text;
             let feed_images = std::mem::replace(&mut entry.images, page.images);

@@ -42,6 +42,11 @@ fn html_to_lines(html: &str) -> String {
                 raw.borrow_mut().push('\u{1}');
                 Ok(())
             }))
+            // An embed card reads "YouTube: Protest outside the court", not "YouTubeProtest outside...".
+            .append_element_content_handler(element!("span.op-embed-title", |_el| {
+                raw.borrow_mut().push_str(": ");
+                Ok(())
+            }))
             .append_element_content_handler(text!(HIDDEN, |chunk| {
                 chunk.remove();
                 Ok(())
@@ -88,6 +93,12 @@ pub fn truncate_words(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_embed_card_reads_as_provider_then_title() {
+        let card = r#"<a class="op-embed" href="https://vimeo.com/1"><span class="op-embed-provider">Vimeo</span><span class="op-embed-title">Night ferry</span></a>"#;
+        assert_eq!(html_to_text(card), "Vimeo: Night ferry");
+    }
 
     #[test]
     fn decodes_entities_once() {

@@ -525,6 +525,13 @@ fn full_text_and_pictures_are_read_from_the_cache_with_the_server_gone() {
         assert_eq!(shown["full_text"], true, "{shown}");
         assert_eq!(shown["full_text_error"], Value::Null, "{shown}");
         assert_eq!(shown["dir"], story.dir, "{title}");
+        // The feed names no language; the article page does (`<html lang>`).
+        let lang = match story.dir {
+            "rtl" => "fa",
+            _ if story.page.starts_with("/ru/") => "ru",
+            _ => "en",
+        };
+        assert_eq!(shown["lang"], lang, "{title}");
         let html = string(shown, "content_html");
         assert!(html.contains(story.full_text), "{title}: the article's text is missing from {html}");
         for chrome in story.chrome {

@@ -120,6 +120,7 @@ enum Command {
     Unbookmark { entry_id: i64 },
     /// Write a cached picture's bytes, by its local URL or key
     Image {
+        /// A picture's `local_url` from `show --json` (offprint-img://localhost/KEY), or its KEY
         local_url: String,
         /// Write to this file instead of stdout
         #[arg(long, short, value_name = "FILE")]
@@ -152,6 +153,7 @@ enum SettingsAction {
     /// Print one setting's value
     Get { key: String },
     /// Change one setting
+    #[command(allow_negative_numbers = true)]
     Set { key: String, value: String },
 }
 
@@ -266,9 +268,21 @@ fn run(cli: Cli) -> Result<()> {
         Command::Image { local_url, output } => {
             let key = key_of_local_url(&local_url)
                 .ok_or_else(|| Error::InvalidArgument(format!("not a picture's local URL or key: {local_url}")))?;
-            let (bytes, _) = store
-                .image_bytes(key)?
-                .ok_or_else(|| Error::InvalidArgument(format!("the picture {local_url} is not in the cache")))?;
+            let Some((bytes, _)) = store.image_bytes(key)? else {
+                let why = store.image_state(key)?.map(|(status, error)| match error {
+                    Some(error) => format!(" ({status}: {error})"),
+                    None => format!(" ({status})"),
+                });
+                return Err(Error::InvalidArgument(format!(
+                    "the picture {local_url} is not in the cache{}",
+                    why.unwrap_or_else(|| ": no entry shows it".into())
+                )));
+            };
+            if output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                return Err(Error::InvalidArgument(
+                    "a picture's bytes would garble the terminal: give --output FILE, or redirect stdout".into(),
+                ));
+            }
             match output {
                 Some(path) => {
                     std::fs::write(&path, bytes).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
@@ -296,7 +310,10 @@ fn settings_command(mut store: Store, action: SettingsAction) -> Result<()> {
         SettingsAction::List { json } => {
             let mut values = serde_json::Map::new();
             for key in settings::keys() {
-                values.insert(key.to_owned(), settings::get(&store, key)?.into());
+                let value = settings::get(&store, key)?;
+                // Numbers stay numbers in JSON.
+                let value = value.parse::<i64>().map_or_else(|_| value.into(), Into::into);
+                values.insert(key.to_owned(), value);
             }
             emit(json, &values, || {
                 values.iter().map(|(k, v)| format!("{k} = {}\n", v.as_str().unwrap_or(""))).collect()

@@ -7,7 +7,8 @@ use crate::sync::Progress;
 use crate::text::html_to_paragraphs;
 
 pub(super) fn subscribed(source: &SourceInfo, outcome: &RefreshOutcome) -> String {
-    format!("Subscribed to “{}” (source {}): {} entries.\n", source.title, source.id, outcome.new)
+    let entries = plural(outcome.new as usize, "entry", "entries");
+    format!("Subscribed to “{}” (source {}): {} {entries}.\n", source.title, source.id, outcome.new)
 }
 
 pub(super) fn sources(sources: &[SourceInfo]) -> String {
@@ -91,10 +92,32 @@ pub(super) fn entry(e: &EntryDetail) -> String {
         let _ = writeln!(out, "{url}");
     }
     let _ = writeln!(out, "\n{}", html_to_paragraphs(&e.content_html));
+    let _ = writeln!(out);
     if e.full_text {
-        let _ = writeln!(out, "\n(Full text from the article page.)");
+        let _ = writeln!(out, "Full text from the article page.");
+    } else if let Some(why) = &e.full_text_error {
+        let _ = writeln!(out, "The feed's version: the full article could not be saved ({why}).");
+    }
+    if !e.images.is_empty() {
+        let count = |status: &str| e.images.iter().filter(|i| i.status == status).count();
+        let kept = count("cached");
+        let mut line = format!(
+            "{kept} of {} {} kept for reading offline",
+            e.images.len(),
+            plural(e.images.len(), "picture", "pictures")
+        );
+        for status in ["failed", "skipped", "pending"] {
+            if count(status) > 0 {
+                line.push_str(&format!(", {} {status}", count(status)));
+            }
+        }
+        let _ = writeln!(out, "{line}.");
     }
     out
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }
 
 pub(super) fn cache_info(c: &CacheInfo) -> String {
@@ -117,11 +140,12 @@ pub(super) fn cleanup(r: &CleanupReport) -> String {
     )
 }
 
+/// Sizes as the window shows them: KB, MB and GB of 1024.
 fn size(bytes: u64) -> String {
     match bytes {
-        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
-        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b if b >= 1 << 30 => format!("{:.1} GB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / 1024.0),
         b => format!("{b} bytes"),
     }
 }

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
-use super::{AppState, offline};
+use super::AppState;
+use super::offline::{self, Trigger};
 use crate::error::Error;
 use crate::extract::FullTextMode;
 use crate::model::{CacheInfo, CleanupReport, Cursor, EntryDetail, EntryFilter, EntryPage, SourceInfo, SyncReport};
@@ -211,17 +212,21 @@ async fn add_source(state: State<'_, AppState>, url: String, folder: Option<Stri
 /// Syncs every source, or only `source_id`, sending [`SYNC_PROGRESS`] after each. One sync at a time.
 #[tauri::command]
 async fn sync_now<R: Runtime>(app: AppHandle<R>, source_id: Option<i64>) -> Result<SyncReport> {
-    sync_sources_now(&app, source_id).await
+    sync_sources_now(&app, source_id, Trigger::Reader).await
 }
 
-/// Syncs every source now, as the "Refresh" button does.
-pub(super) async fn sync_all_now<R: Runtime>(app: &AppHandle<R>) -> Result<SyncReport> {
-    sync_sources_now(app, None).await
+/// Syncs every source now: the retry after a sync that found no network.
+pub(super) async fn retry_sync<R: Runtime>(app: &AppHandle<R>) -> Result<SyncReport> {
+    sync_sources_now(app, None, Trigger::Retry).await
 }
 
 /// The one way the window syncs. After a sync of every source, the window learns whether the network
 /// was reached, and old entries are cleaned up in the background.
-async fn sync_sources_now<R: Runtime>(app: &AppHandle<R>, source_id: Option<i64>) -> Result<SyncReport> {
+async fn sync_sources_now<R: Runtime>(
+    app: &AppHandle<R>,
+    source_id: Option<i64>,
+    trigger: Trigger,
+) -> Result<SyncReport> {
     let state = app.state::<AppState>();
     let Ok(_running) = state.syncing.try_lock() else {
         return Err(CommandError { code: "sync_running".into(), message: "a sync is already running".into() });
@@ -236,7 +241,7 @@ async fn sync_sources_now<R: Runtime>(app: &AppHandle<R>, source_id: Option<i64>
     })
     .await?;
     if source_id.is_none() {
-        offline::after_sync(app, &report);
+        offline::after_sync(app, &report, trigger);
         let writer = state.writer.clone();
         tauri::async_runtime::spawn(async move { sync::clean_up(&writer).await });
     }

@@ -74,22 +74,32 @@ pub fn backoff(failures: u32) -> Duration {
     doubled.min(LONGEST_RETRY)
 }
 
+/// Who started a sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// The reader: Refresh, Try now, or the window coming back online.
+    Reader,
+    /// A retry scheduled after a sync that found no network.
+    Retry,
+}
+
 /// After every sync of all sources: tells the window whether the network was reached, and when it was
-/// not, schedules the next try. A newer sync cancels a scheduled retry.
-pub fn after_sync<R: Runtime>(app: &AppHandle<R>, report: &SyncReport) {
+/// not, schedules the next try. A newer sync cancels a scheduled retry. Only scheduled retries lengthen
+/// the wait: pressing Try now while offline does not push the next automatic try further away.
+pub fn after_sync<R: Runtime>(app: &AppHandle<R>, report: &SyncReport, trigger: Trigger) {
     let state = app.state::<AppState>();
-    let mut reconnect = state.reconnect.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    reconnect.generation += 1;
-    if !found_no_network(report) {
-        if reconnect.failures > 0 {
-            reconnect.failures = 0;
+    let (change, generation) = {
+        let mut reconnect = state.reconnect.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        (reconnect.record(found_no_network(report), trigger), reconnect.generation)
+    };
+    let wait = match change {
+        Change::Quiet => return,
+        Change::BackOnline => {
             let _ = app.emit(NETWORK_STATE, NetworkState { offline: false, retry_in: None, message: None });
+            return;
         }
-        return;
-    }
-    reconnect.failures += 1;
-    let wait = backoff(reconnect.failures);
-    let generation = reconnect.generation;
+        Change::RetryIn(wait) => wait,
+    };
     let message = report.errors.first().map(|e| e.message.clone());
     let _ = app.emit(NETWORK_STATE, NetworkState { offline: true, retry_in: Some(wait.as_secs()), message });
     let app = app.clone();
@@ -102,9 +112,36 @@ pub fn after_sync<R: Runtime>(app: &AppHandle<R>, report: &SyncReport) {
         };
         if current {
             // A sync already running reports for itself.
-            let _ = super::commands::sync_all_now(&app).await;
+            let _ = super::commands::retry_sync(&app).await;
         }
     });
+}
+
+/// What a sync's outcome changes for the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Online, as before.
+    Quiet,
+    BackOnline,
+    /// Still or newly offline: try again after this long.
+    RetryIn(Duration),
+}
+
+impl Reconnect {
+    /// Records a sync of every source. Each sync cancels the retry scheduled before it (a new
+    /// generation); only scheduled retries that fail again lengthen the wait.
+    pub fn record(&mut self, no_network: bool, trigger: Trigger) -> Change {
+        self.generation += 1;
+        if !no_network {
+            let was_offline = self.failures > 0;
+            self.failures = 0;
+            return if was_offline { Change::BackOnline } else { Change::Quiet };
+        }
+        if trigger == Trigger::Retry || self.failures == 0 {
+            self.failures += 1;
+        }
+        Change::RetryIn(backoff(self.failures))
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +168,20 @@ mod tests {
         let broken_feed = SyncReport { sources: 1, failed: 1, errors: vec![failure("http_404")], ..Default::default() };
         assert!(!found_no_network(&broken_feed));
         assert!(!found_no_network(&SyncReport::default()), "no sources is not offline");
+    }
+
+    #[test]
+    fn only_failed_retries_lengthen_the_wait_and_going_online_is_said_once() {
+        let mut reconnect = Reconnect::default();
+        assert_eq!(reconnect.record(false, Trigger::Reader), Change::Quiet);
+        assert_eq!(reconnect.record(true, Trigger::Reader), Change::RetryIn(Duration::from_secs(30)));
+        assert_eq!(reconnect.record(true, Trigger::Reader), Change::RetryIn(Duration::from_secs(30)), "Try now");
+        assert_eq!(reconnect.record(true, Trigger::Retry), Change::RetryIn(Duration::from_secs(60)));
+        assert_eq!(reconnect.record(true, Trigger::Retry), Change::RetryIn(Duration::from_secs(120)));
+        let before = reconnect.generation;
+        assert_eq!(reconnect.record(false, Trigger::Retry), Change::BackOnline);
+        assert_eq!(reconnect.generation, before + 1, "the pending retry is cancelled");
+        assert_eq!(reconnect.record(false, Trigger::Reader), Change::Quiet);
     }
 
     #[test]

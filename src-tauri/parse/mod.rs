@@ -251,6 +251,17 @@ fn best_link(links: &[Link], feed_url: &Url) -> Option<Url> {
     feed_url.join(link.href.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
+/// Takes the language an article page declares (`<html lang>`) for an entry whose feed named none, and
+/// settles its direction on it.
+pub fn adopt_page_language(meta: &mut EntryMeta, page_lang: &str) {
+    if meta.lang.is_none()
+        && let Some(lang) = normalize_lang(page_lang)
+    {
+        meta.dir = direction(Some(&lang), &meta.title, &meta.summary).to_owned();
+        meta.lang = Some(lang);
+    }
+}
+
 fn normalize_lang(lang: &str) -> Option<String> {
     let lang = lang.trim().replace('_', "-");
     (!lang.is_empty() && lang.len() <= 35 && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))

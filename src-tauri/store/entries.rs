@@ -336,7 +336,7 @@ fn body_to_store(
     Ok(match &entry.extract {
         None => fresh(None, None, 0),
         Some(done @ (Extraction::Full | Extraction::Short)) => fresh(Some(done.status()), None, 0),
-        Some(Extraction::Failed { code, message }) if previous_status.as_deref() == Some("ok") => {
+        Some(Extraction::Failed { message, .. }) if previous_status.as_deref() == Some("ok") => {
             let (content_html, plain_text): (String, String) = tx
                 .prepare_cached("SELECT content_html, plain_text FROM entry_contents WHERE entry_id = ?1")?
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -354,13 +354,11 @@ fn body_to_store(
                 feed_html: Some(entry.content_html.clone()),
                 images,
                 status: Some("ok".into()),
-                error: Some(format!("{code}: {message}")),
+                error: Some(message.clone()),
                 attempts: previous_attempts + 1,
             }
         }
-        Some(Extraction::Failed { code, message }) => {
-            fresh(Some(code), Some(&format!("{code}: {message}")), previous_attempts + 1)
-        }
+        Some(Extraction::Failed { code, message }) => fresh(Some(code), Some(message), previous_attempts + 1),
     })
 }
 

@@ -87,6 +87,14 @@ impl Store {
         }
     }
 
+    /// What became of the picture with this key: its status and, when it was not kept, why.
+    pub fn image_state(&self, key: &str) -> Result<Option<(String, Option<String>)>> {
+        Ok(self
+            .conn
+            .query_row("SELECT status, error FROM images WHERE key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
     /// The pictures of an entry, in the order it shows them.
     pub fn entry_images(&self, entry_id: i64) -> Result<Vec<ImageInfo>> {
         let mut stmt = self.conn.prepare_cached(

@@ -44,6 +44,9 @@ impl Store {
         dropped.extend(evicted);
         tx.commit()?;
         let freed_bytes = self.remove_unreferenced_files(&dropped)?;
+        // Fold the write-ahead log back into the database so the cache's size on disk reflects the
+        // cleanup. Best effort: a reader in another process may hold it open for now.
+        let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         Ok(CleanupReport { purged_entries, evicted_images, freed_bytes })
     }
 
