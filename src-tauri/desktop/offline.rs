@@ -41,8 +41,12 @@ pub async fn serve_picture<R: Runtime>(app: &AppHandle<R>, path: &str) -> Respon
         return not_found();
     };
     let state = app.state::<AppState>();
-    match with_store(&state.reader, move |s| s.image_bytes(&key)).await {
-        Ok(Some((bytes, content_type))) => Response::builder()
+    // Only the lookup holds the cache; the file is read without keeping the story list waiting.
+    let Ok(Some(file)) = with_store(&state.reader, move |s| s.image_file(&key)).await else {
+        return not_found();
+    };
+    match tokio::fs::read(&file.path).await.map(|bytes| (bytes, file.content_type)) {
+        Ok((bytes, content_type)) => Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, content_type)
             .header(header::CACHE_CONTROL, "max-age=31536000, immutable")
