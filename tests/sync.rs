@@ -31,8 +31,11 @@ impl Reader {
         Reader { store, fetcher: Fetcher::new(config).unwrap(), watcher, _dir: dir }
     }
 
+    /// Subscribes as `offprint-cli add` does: the source, its entries, then their pictures.
     async fn add(&self, url: &str) -> offprint::error::Result<i64> {
-        sync::subscribe(&self.store, &self.fetcher, url, None, Default::default()).await.map(|(source, _)| source.id)
+        let (source, _) = sync::subscribe(&self.store, &self.fetcher, url, None, Default::default()).await?;
+        sync::fetch_pictures(&self.store, &self.fetcher).await?;
+        Ok(source.id)
     }
 
     async fn sync(&self) -> SyncReport {
