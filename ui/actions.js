@@ -44,10 +44,11 @@ export async function addSource(url, folder) {
   return source;
 }
 
+/** What a mode changes: stories fetched from now on; those already saved stay as they are. */
 const FULL_TEXT_NEWS = {
-  off: "shows the feed's own text",
-  auto: "fetches the full article when its feed gives only a summary",
-  always: "fetches the full article of every new story",
+  off: "will show the feed's own text",
+  auto: "will get the full article when the feed gives only a summary",
+  always: "will always get the full article",
 };
 
 /** How a source's stories get their full text: "off", "auto" or "always". */
@@ -63,7 +64,7 @@ export async function setFullText(sourceId, mode) {
     if (now && updated && typeof updated === "object") Object.assign(now, updated);
     emit("sources");
     // Isolated, so a right-to-left name cannot carry the sentence to the other side.
-    toast(`\u2068${source.title || source.url}\u2069 now ${FULL_TEXT_NEWS[mode]}.`);
+    toast(`New stories from \u2068${source.title || source.url}\u2069 ${FULL_TEXT_NEWS[mode]}.`);
   } catch (error) {
     const now = sourceById(sourceId);
     if (now) now.full_text = before;
@@ -181,16 +182,49 @@ export async function stepUnread(direction) {
 
 // ---- the reader -----------------------------------------------------------------------------------------
 
-function closeReader() {
+function closeReader(note = null) {
   readerGeneration += 1;
-  Object.assign(state, { openId: null, entry: null, readerError: null });
+  Object.assign(state, { openId: null, entry: null, readerError: null, readerNote: note });
   emit("reader");
+}
+
+const GONE = "This story was removed by cleanup.";
+
+/**
+ * A command answered not_found for story `id`: a cleanup removed it. Its row goes, and if it was open the
+ * reader says so calmly instead of showing a story that can no longer be read, bookmarked or marked.
+ */
+function entryGone(id) {
+  const index = indexOfEntry(id);
+  if (index !== -1) {
+    state.entries.splice(index, 1);
+    emit("entries");
+  }
+  if (state.selectedId === id) {
+    state.selectedId = null;
+    emit("selection");
+  }
+  if (state.openId === id) closeReader(GONE);
+  else toast(GONE);
+  loadSources();
+}
+
+/** After a cleanup: is the story in the reader still stored? */
+export async function checkOpenEntry() {
+  const id = state.openId;
+  if (id == null) return;
+  try {
+    await api.getEntry(id);
+  } catch (error) {
+    // Any other failure says nothing about the story: it stays on screen.
+    if (error.code === "not_found" && state.openId === id) entryGone(id);
+  }
 }
 
 /** Shows an entry in the reader; opening it is what marks it read. */
 export async function openEntry(id) {
   const generation = ++readerGeneration;
-  Object.assign(state, { selectedId: id, openId: id, entry: null, readerError: null });
+  Object.assign(state, { selectedId: id, openId: id, entry: null, readerError: null, readerNote: null });
   emit("selection");
   emit("reader");
   let detail;
@@ -198,6 +232,10 @@ export async function openEntry(id) {
     detail = await api.getEntry(id);
   } catch (error) {
     if (generation !== readerGeneration) return;
+    if (error.code === "not_found") {
+      entryGone(id);
+      return;
+    }
     state.readerError = error;
     emit("reader");
     return;
@@ -219,6 +257,10 @@ export async function setRead(id, read) {
   } catch (error) {
     patchEntry(id, { read: !read });
     if (entry.source_id != null) adjustUnread(entry.source_id, read ? 1 : -1);
+    if (error.code === "not_found") {
+      entryGone(id);
+      return;
+    }
     toastError(read ? "Could not mark the story read" : "Could not mark the story unread", error);
   }
 }
@@ -231,6 +273,10 @@ export async function setBookmarked(id, bookmarked) {
     await api.setBookmarked(id, bookmarked);
   } catch (error) {
     patchEntry(id, { bookmarked: !bookmarked });
+    if (error.code === "not_found") {
+      entryGone(id);
+      return;
+    }
     toastError(bookmarked ? "Could not bookmark the story" : "Could not remove the bookmark", error);
   }
 }

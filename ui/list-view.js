@@ -2,7 +2,7 @@
 // exist in the DOM however many pages are loaded; scrolling near the end loads the next page.
 // Arrow keys move the selection without opening; a click or Enter opens the story (which marks it read).
 
-import { state, on, indexOfEntry, viewTitle, sourceById, totalUnread } from "./state.js";
+import { state, on, indexOfEntry, viewTitle, sourceById, totalUnread, isRealFailure } from "./state.js";
 import * as actions from "./actions.js";
 import { relativeTime, fullTime } from "./time.js";
 
@@ -129,10 +129,16 @@ export function createListView() {
     const unread = source ? source.unread_count : totalUnread();
     count.textContent = ["all", "unread", "source"].includes(state.view.kind) && unread > 0 ? `${unread} unread` : "";
     const banner = document.getElementById("view-error");
-    banner.hidden = !source?.last_error;
-    if (source?.last_error) {
-      document.getElementById("view-error-text").textContent =
-        `The last refresh of this source failed: ${source.last_error.message}`;
+    const error = source?.last_error;
+    banner.hidden = !error;
+    if (error) {
+      // Offline, a failure for want of a network is a calm line, not an alarm.
+      const real = isRealFailure(error);
+      banner.classList.toggle("is-calm", !real);
+      banner.querySelector("use").setAttribute("href", real ? "#i-alert" : "#i-offline");
+      document.getElementById("view-error-text").textContent = real
+        ? `The last refresh of this source failed: ${error.message}`
+        : "Not refreshed: offline.";
     }
   }
 
@@ -198,6 +204,7 @@ export function createListView() {
   on("tick", render);
   on("view", renderHeader);
   on("sources", renderHeader);
+  on("network", renderHeader);
 
   measure();
   renderHeader();

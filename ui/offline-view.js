@@ -9,12 +9,19 @@ import { refresh } from "./sync-actions.js";
 import { toastError } from "./toast.js";
 
 const MINUTE = 60 * 1000;
+/** Without a network an attempt fails at once: "Trying…" stays this long at least, so that it can be seen. */
+const TRYING_AT_LEAST_MS = 800;
 
-function setNetwork(offline, { retryIn = null, message = null } = {}) {
+/**
+ * `reached`: the backend reached the network again (its offline: false). The browser's online event alone
+ * does not say so: until a refresh reaches a source, its failures stay old news (see state.network).
+ */
+function setNetwork(offline, { retryIn = null, message = null, reached = false } = {}) {
   state.network = {
     offline,
     retryAt: offline && typeof retryIn === "number" && retryIn > 0 ? Date.now() + retryIn * 1000 : null,
     message: offline && typeof message === "string" && message.trim() ? message.trim() : null,
+    unreached: offline || (state.network.unreached && !reached),
   };
   emit("network");
 }
@@ -33,7 +40,10 @@ export function createOfflineView() {
   const banner = document.getElementById("offline-banner");
   const retry = document.getElementById("offline-retry");
   const tryNow = document.getElementById("offline-retry-button");
+  const announce = document.getElementById("offline-announce");
   let countdown = null;
+  /** True from a click on Try now until its sync_now settled (and TRYING_AT_LEAST_MS passed). */
+  let trying = false;
 
   function render() {
     const { offline, retryAt, message } = state.network;
@@ -45,13 +55,23 @@ export function createOfflineView() {
     // Shown again the moment the minute figure changes.
     if (minutes > 0) countdown = setTimeout(render, retryAt - Date.now() - (minutes - 1) * MINUTE + 1);
     banner.title = message ? `Last attempt: ${message}` : "";
+    const busy = trying || state.sync.running;
     // aria-disabled rather than disabled, so a keyboard press does not lose the focus while it runs.
-    tryNow.setAttribute("aria-disabled", String(state.sync.running));
-    tryNow.textContent = state.sync.running ? "Trying…" : "Try now";
+    tryNow.setAttribute("aria-disabled", String(busy));
+    tryNow.textContent = busy ? "Trying…" : "Try now";
   }
 
-  tryNow.addEventListener("click", () => {
-    if (!state.sync.running) refresh();
+  tryNow.addEventListener("click", async () => {
+    if (trying || state.sync.running) return;
+    trying = true;
+    announce.textContent = "Trying to reach the network…";
+    render();
+    const shown = new Promise((resolve) => setTimeout(resolve, TRYING_AT_LEAST_MS));
+    await Promise.all([refresh(), shown]);
+    trying = false;
+    // The banner itself follows the network-state event the backend sends after the attempt.
+    announce.textContent = state.network.offline ? "Still offline." : "";
+    render();
   });
 
   // The browser knows less than the backend: a retry time it already gave stays.
@@ -68,6 +88,8 @@ export function createOfflineView() {
   if (navigator.onLine === false) setNetwork(true);
   render();
 
-  api.onNetworkState((p) => setNetwork(Boolean(p?.offline), { retryIn: p?.retry_in, message: p?.message }))
-    .catch((error) => toastError("The connection's state will not be shown", error));
+  api.onNetworkState((p) => {
+    const offline = Boolean(p?.offline);
+    setNetwork(offline, { retryIn: p?.retry_in, message: p?.message, reached: !offline });
+  }).catch((error) => toastError("The connection's state will not be shown", error));
 }

@@ -3,6 +3,15 @@
 // between them; every story opens on the full article. When fetching the full text failed, a quiet note says
 // so, and the reason is there for the curious, in the tooltip.
 
+/**
+ * Why the full text failed, in words only: the backend may put its error code first ("http_404: …"), which
+ * means nothing to a reader. The first letter is made a capital, as the tooltip is a sentence on its own.
+ */
+function reasonText(raw) {
+  const words = raw.trim().replace(/^[a-z][a-z0-9_]*:\s+/, "");
+  return /^[a-z]+:\/\//.test(words) ? words : words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 export function createVersionSwitch(onChange) {
   const group = document.getElementById("version-switch");
   const note = document.getElementById("version-note");
@@ -26,7 +35,7 @@ export function createVersionSwitch(onChange) {
       for (const input of group.querySelectorAll("input")) input.checked = input.value === "full";
       const failed = !next.full_text && typeof next.full_text_error === "string" && next.full_text_error.trim() !== "";
       note.hidden = !failed;
-      note.title = failed ? `Why: ${next.full_text_error.trim()}` : "";
+      note.title = failed ? reasonText(next.full_text_error) : "";
       return htmlOf("full");
     },
   };

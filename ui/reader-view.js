@@ -35,7 +35,8 @@ export function createReaderView() {
 
   function render() {
     if (state.openId == null) {
-      showEmpty("No story selected", "Choose a story from the list, or press j to open the first one.");
+      if (state.readerNote) showEmpty(state.readerNote, "Bookmarked stories are always kept. Choose another story from the list.");
+      else showEmpty("No story selected", "Choose a story from the list, or press j to open the first one.");
       return;
     }
     if (state.readerError) {

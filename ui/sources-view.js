@@ -1,8 +1,9 @@
 // The sources pane: the smart views, then every source (grouped by folder) with its site icon, its unread
-// count and, when its last refresh failed, an error badge that says why. Each source has a refresh button and
-// a menu (source-menu.js) for how its stories get their full text.
+// count and, when its last refresh failed, an error badge that says why (unless it failed for want of a
+// network while the network is out of reach: the offline banner says that once, for all of them). Each source
+// has a refresh button and a menu (source-menu.js) for how its stories get their full text.
 
-import { state, on, SMART_VIEWS, sameView, totalUnread, sourceById } from "./state.js";
+import { state, on, SMART_VIEWS, sameView, totalUnread, sourceById, isRealFailure } from "./state.js";
 import * as actions from "./actions.js";
 import { refresh } from "./sync-actions.js";
 import { fullTime } from "./time.js";
@@ -87,7 +88,9 @@ export function createSourcesView() {
     const tooltip = [name, source.url];
     if (FULL_TEXT_LABELS[source.full_text]) tooltip.push(`Full article: ${FULL_TEXT_LABELS[source.full_text]}`);
     const badge = li.querySelector(".source-error");
-    if (source.last_error) {
+    if (source.last_error && !isRealFailure(source.last_error)) {
+      tooltip.push(`Not refreshed: offline${source.last_error.at ? ` (last tried ${fullTime(source.last_error.at)})` : ""}`);
+    } else if (source.last_error) {
       const reason = source.last_error.message || source.last_error.code;
       badge.hidden = false;
       badge.title = `Last refresh failed: ${reason}`;
@@ -105,8 +108,8 @@ export function createSourcesView() {
     refresh.title = `Refresh ${name}`;
     const more = li.querySelector(".source-more");
     more.dataset.sourceId = String(source.id);
+    // No tooltip: it would cover the menu's heading as the menu opens under the pointer.
     more.setAttribute("aria-label", `Options for ${name}`);
-    more.title = "Full article options";
     more.setAttribute("aria-expanded", String(menu.openFor() === source.id));
     if (menu.openFor() === source.id) li.classList.add("has-menu");
     return li;
@@ -188,5 +191,6 @@ export function createSourcesView() {
   });
   on("sources", render);
   on("view", render);
+  on("network", render);
   render();
 }

@@ -6,8 +6,11 @@ import { localMidnight } from "./time.js";
 
 export const PAGE_SIZE = 100;
 
-/** Failure codes that mean "no network", as opposed to a broken or moved feed. */
-const NETWORK_CODES = new Set(["dns", "connect", "timeout", "network", "tls"]);
+/**
+ * Failure codes that mean "no network", as opposed to a broken or moved feed (the backend's own list, see
+ * `found_no_network`). A TLS failure is not among them: it is the site's certificate, or someone in between.
+ */
+const NETWORK_CODES = new Set(["dns", "connect", "timeout", "network"]);
 
 export const DEFAULT_SETTINGS = Object.freeze({
   theme: "system",
@@ -36,11 +39,21 @@ export const state = {
   openId: null,
   entry: null,
   readerError: null,
-  sync: { running: false, done: 0, total: 0, failed: 0, finished: null, sawEvents: false },
+  /** Why the reader was emptied, when it was not the reader's doing (a cleanup removed the story). */
+  readerNote: null,
+  /**
+   * `failures`: the codes of the sources that failed in the sync running or last run; `fresh`: its new stories;
+   * `finished`: `{at}` when it ended (from its report or its last progress event).
+   */
+  sync: { running: false, done: 0, total: 0, failures: [], fresh: 0, finished: null, sawEvents: false },
   newSinceLoad: 0,
   settings: { ...DEFAULT_SETTINGS },
-  /** Offline as the backend (network-state events) or the browser (offline events) last said; `retryAt` in ms. */
-  network: { offline: false, retryAt: null, message: null },
+  /**
+   * Offline as the backend (network-state events) or the browser (offline events) last said; `retryAt` in ms.
+   * `unreached` stays true from going offline until a refresh reaches a source again, so that the failures
+   * of the time without a network are not shown as news while the window is back online but not yet refreshed.
+   */
+  network: { offline: false, retryAt: null, message: null, unreached: false },
 };
 
 const listeners = new Map();
@@ -119,10 +132,24 @@ export function totalUnread() {
   return state.sources.reduce((sum, s) => sum + (s.unread_count || 0), 0);
 }
 
+export function isNetworkError(error) {
+  return Boolean(error) && NETWORK_CODES.has(error.code);
+}
+
 /** Offline when every source's last attempt failed for want of a network. */
 export function isOffline() {
-  return (
-    state.sources.length > 0 &&
-    state.sources.every((s) => s.last_error && NETWORK_CODES.has(s.last_error.code))
-  );
+  return state.sources.length > 0 && state.sources.every((s) => isNetworkError(s.last_error));
+}
+
+/** The network is out of reach: the backend or the browser says so, or every source failed for want of it. */
+export function networkDown() {
+  return state.network.offline || state.network.unreached || isOffline();
+}
+
+/**
+ * Whether a failure (`{code}`) is news: a network failure while the network is down is only what the offline
+ * banner already says, and is shown calmly; a broken feed (404, not a feed, TLS, parse…) always is.
+ */
+export function isRealFailure(error) {
+  return Boolean(error) && !(isNetworkError(error) && networkDown());
 }

@@ -17,7 +17,7 @@ export async function refresh(sourceId, { quiet = false } = {}) {
     return;
   }
   state.sync.sawEvents = false;
-  if (sourceId == null) Object.assign(state.sync, { running: true, done: 0, total: state.sources.length });
+  if (sourceId == null) Object.assign(state.sync, { running: true, done: 0, total: state.sources.length, failures: [] });
   emit("sync");
   let report;
   try {
@@ -39,27 +39,45 @@ export async function refresh(sourceId, { quiet = false } = {}) {
 /** One `sync-progress` event: a source finished, with new entries or an error. */
 export function syncProgress(p) {
   const sync = state.sync;
-  if (!sync.sawEvents || p.done <= 1 || p.done < sync.done) Object.assign(sync, { failed: 0, finished: null });
+  if (!sync.sawEvents || p.done <= 1 || p.done < sync.done) Object.assign(sync, { failures: [], fresh: 0, finished: null });
   Object.assign(sync, { running: p.done < p.total, done: p.done, total: p.total, sawEvents: true });
   const source = sourceById(p.source_id);
+  const now = new Date().toISOString();
   if (p.error) {
-    sync.failed += 1;
-    if (source) source.last_error = { code: p.error.code, message: p.error.message, at: new Date().toISOString() };
-  } else if (source) {
-    source.last_error = null;
+    sync.failures.push(p.error.code);
+    if (source) source.last_error = { code: p.error.code, message: p.error.message, at: now };
+  } else {
+    sync.fresh += p.new || 0;
+    if (source) Object.assign(source, { last_error: null, last_ok_at: now });
+    reachedNetwork();
   }
   emit("sources");
   if (!p.error && (p.new > 0 || p.updated > 0)) {
     state.newSinceLoad += p.new || 0;
     loadSources();
   }
+  // The last event ends a sync the backend started on its own (an automatic retry) as well.
+  if (!sync.running) sync.finished = { at: new Date() };
   emit("sync");
   if (!sync.running) afterSync();
 }
 
+/** A source answered: failures for want of a network are old news from now on. */
+function reachedNetwork() {
+  if (!state.network.unreached) return;
+  state.network.unreached = false;
+  emit("network");
+}
+
 function syncFinished(report) {
-  const sawEvents = state.sync.sawEvents;
-  Object.assign(state.sync, { running: false, finished: { at: new Date(), report }, sawEvents: false });
+  const sync = state.sync;
+  const sawEvents = sync.sawEvents;
+  // The report is the whole story; progress events may have been missed.
+  const failures = Array.isArray(report?.errors) ? report.errors.map((e) => e.code) : sync.failures;
+  Object.assign(sync, {
+    running: false, failures, fresh: report?.new ?? sync.fresh, finished: { at: new Date() }, sawEvents: false,
+  });
+  if (report?.sources > 0 && report.failed < report.sources) reachedNetwork();
   emit("sync");
   loadSources();
   // Normally the progress events already told of the new stories; a backend that sent none is covered here.

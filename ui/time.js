@@ -7,6 +7,7 @@ const DAY = 24 * HOUR;
 const dayMonth = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
 const dayMonthYear = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
 const full = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
 
 function parse(iso) {
   const t = Date.parse(iso);
@@ -24,6 +25,18 @@ export function relativeTime(iso, now = new Date()) {
   if (ago < 2 * DAY) return "yesterday";
   if (ago < 7 * DAY) return `${Math.floor(ago / DAY)} d ago`;
   return date.getFullYear() === now.getFullYear() ? dayMonth.format(date) : dayMonthYear.format(date);
+}
+
+/** The local time of day: "15:40", or "3:40 PM" where the clock has twelve hours. */
+export function clockTime(date) {
+  return timeOfDay.format(date);
+}
+
+/** When something last happened, to follow a verb: "at 15:40" today, else "yesterday", "3 d ago", "9 Jan". */
+export function sinceText(iso, now = new Date()) {
+  const date = parse(iso);
+  if (!date) return "";
+  return date.toDateString() === now.toDateString() ? `at ${clockTime(date)}` : relativeTime(iso, now);
 }
 
 /** A long local date and time, for the reader and for tooltips. */

@@ -52,6 +52,17 @@ test("a picture missing from the cache becomes a placeholder with its alt text, 
   assert.equal(await small.evaluate((el) => el.closest("p").textContent.includes("the judges arrived")), true);
   assert.ok((await small.boundingBox()).height < 40);
 
+  // A picture narrower than the column (a 64×64 seal) gets a box of its own size, not one as wide as the column.
+  const seal = body.locator(".picture-missing.is-sized");
+  assert.equal(await seal.count(), 1);
+  const sealBox = await seal.boundingBox();
+  assert.deepEqual([Math.round(sealBox.width), Math.round(sealBox.height)], [64, 64]);
+  assert.equal(await seal.getAttribute("title"), "Picture not saved: Seal of the appeal court");
+  assert.equal(await seal.textContent(), "Seal of the appeal court", "screen readers hear its alt text");
+  assert.equal(await seal.evaluate((el) => el.closest("p").textContent.includes("the court's seal")), true);
+  const column = await body.boundingBox();
+  assert.ok(column.width > 300, `the column is wider than the seal (${column.width}px)`);
+
   // The picture that is in the cache stays as it is.
   const photo = body.locator(`img[src="${PICTURES.pressRoom}"]`);
   assert.equal(await photo.count(), 1);
@@ -152,11 +163,21 @@ test("when the full text could not be fetched, a quiet note says so and the feed
   const note = page.locator("#version-note");
   await note.waitFor();
   assert.equal(await note.textContent(), "The feed's version: the full article could not be saved.");
-  assert.equal(await note.getAttribute("title"), "Why: the article page answered 403 Forbidden");
+  assert.equal(await note.getAttribute("title"), "The article page answered 403 Forbidden", "the words, not the code");
   assert.equal(await note.getAttribute("role"), null, "a note, not an alert");
   assert.equal(await page.locator("#version-switch").isVisible(), false);
   assert.equal(await page.locator("#article-body").textContent(), "Foreign reporters were refused accreditation for the hearing.");
   assert.equal(await page.locator(".toast").count(), 0, "nothing alarming");
+
+  // The backend's coming form, the message alone, is shown as it is.
+  await page.evaluate((id) => {
+    window.__fake.db.entries.find((e) => e.id === id).full_text_error = "the article page took too long to answer";
+  }, OFFLINE_STORY.blocked);
+  await app.row(STORY.protest).click();
+  await page.waitForFunction(() => document.getElementById("article-title").textContent.startsWith("Protest"));
+  await app.row(OFFLINE_STORY.blocked).click();
+  await page.waitForFunction(() => document.getElementById("version-note").title.includes("too long"));
+  assert.equal(await note.getAttribute("title"), "The article page took too long to answer");
   assert.deepEqual(app.problems, []);
   await app.close();
 });

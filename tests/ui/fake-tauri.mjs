@@ -12,7 +12,10 @@ export function installFakeTauri(fixture) {
     settings: { ...fixture.settings },
     cacheSettings: { keep_read_days: 60, keep_unread_days: 180, image_budget_mb: 1024, ...fixture.cacheSettings },
     cacheInfo: { entries: 0, bookmarked: 0, images: 0, image_bytes: 0, database_bytes: 0, ...fixture.cacheInfo },
-    /** What the next clean_cache removes. */
+    /**
+     * What the next clean_cache reports beyond the listed entries it purges (by the retention rules, as the
+     * backend does): stories and pictures the cache's size counts but the fixture does not list.
+     */
     cleanup: { purged_entries: 0, evicted_images: 0, freed_bytes: 0, ...fixture.cleanup },
     nextSourceId: 1000,
   };
@@ -147,15 +150,24 @@ export function installFakeTauri(fixture) {
       }
       for (const [key, [min, max]] of Object.entries(CACHE_LIMITS)) {
         const value = settings[key];
-        if (!Number.isInteger(value) || value < min || value > max) {
-          fail("invalid_argument", `${key} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
-        }
+        // The messages of settings.rs, and all or nothing is stored, as there.
+        if (!Number.isInteger(value)) fail("invalid_argument", `${key} cannot be ${JSON.stringify(value)}; it is a whole number`);
+        if (value < min || value > max) fail("invalid_argument", `${key} cannot be ${value}; it is a number from ${min} to ${max}`);
       }
       db.cacheSettings = { ...settings };
       return { ...db.cacheSettings };
     },
     clean_cache: () => {
-      const report = { ...db.cleanup };
+      // Retention as store/retention.rs applies it: unbookmarked stories older than their limit (read and unread
+      // apart, 0 days keeps for ever) go. The fake takes a story's published time for when it was first seen.
+      const now = Date.now() / 1000;
+      const cutoff = (days) => (days > 0 ? now - days * 24 * 60 * 60 : -Infinity);
+      const { keep_read_days: readDays, keep_unread_days: unreadDays } = db.cacheSettings;
+      const doomed = new Set(db.entries
+        .filter((e) => !e.bookmarked && at(e) < cutoff(e.read ? readDays : unreadDays))
+        .map((e) => e.id));
+      db.entries = db.entries.filter((e) => !doomed.has(e.id));
+      const report = { ...db.cleanup, purged_entries: db.cleanup.purged_entries + doomed.size };
       const info = db.cacheInfo;
       info.entries = Math.max(0, info.entries - report.purged_entries);
       info.images = Math.max(0, info.images - report.evicted_images);
@@ -181,16 +193,27 @@ export function installFakeTauri(fixture) {
   window.__fake = {
     db,
     calls,
-    /** Commands that fail with this `{code, message}` instead of answering: `failures.set_read = {...}`. */
+    /**
+     * Commands that fail with this `{code, message}` instead of answering: `failures.set_read = {...}`; or a
+     * function of the arguments that gives the error, or null to answer as usual.
+     */
     failures: {},
     emit(name, payload) {
       for (const handler of listeners.get(name) ?? []) handler({ event: name, id: 1, payload });
     },
     listening: (name) => (listeners.get(name) ?? []).length,
     pendingSyncs: () => pendingSyncs.length,
-    /** Answers the oldest sync_now still running with `report`. */
+    /** Answers the oldest sync_now still running with `report`, recording each source's outcome as a sync does. */
     finishSync(report) {
-      pendingSyncs.shift().resolve(report);
+      const { args, resolve } = pendingSyncs.shift();
+      const now = new Date().toISOString();
+      for (const s of db.sources) {
+        if (args?.sourceId != null && s.id !== args.sourceId) continue;
+        const error = (report?.errors ?? []).find((e) => e.source_id === s.id);
+        if (error) s.last_error = { code: error.code, message: error.message, at: now };
+        else Object.assign(s, { last_error: null, last_ok_at: now });
+      }
+      resolve(report);
     },
   };
 
@@ -207,7 +230,9 @@ export function installFakeTauri(fixture) {
         for (const key of REQUIRED[cmd] ?? []) {
           if (given[key] === undefined) throw { code: "invalid_argument", message: `${cmd}: missing argument ${key}` };
         }
-        if (window.__fake.failures[cmd]) throw window.__fake.failures[cmd];
+        const failure = window.__fake.failures[cmd];
+        const error = typeof failure === "function" ? failure(given) : failure;
+        if (error) throw error;
         const result = await handlers[cmd](given);
         return result === undefined ? null : JSON.parse(JSON.stringify(result));
       },

@@ -194,6 +194,7 @@ export const PICTURES = {
   missingNoAlt: "offprint-img://localhost/6e1d4f9b02c35e8d9f7b2e3c4d5e6f7a",
   missingThumb: "offprint-img://localhost/0b9a8c7d6e5f4a3b2c1d0e9f8a7b6c5d",
   missingIcon: "offprint-img://localhost/e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8",
+  missingSeal: "offprint-img://localhost/7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a29",
 };
 
 export const OFFLINE_STORY = { verdict: 109, blocked: 110 };
@@ -234,6 +235,8 @@ export function offlineFixture() {
         `<figure><img src="${PICTURES.pressRoom}" alt="The press room of the appeal court" width="640" height="360">` +
         "<figcaption>The press room, an hour before the ruling.</figcaption></figure>" +
         `<p><img src="${PICTURES.missingNoAlt}" alt=""></p>` +
+        `<p><img src="${PICTURES.missingSeal}" alt="Seal of the appeal court" width="64" height="64"> The ruling ` +
+        "will carry the court's seal.</p>" +
         `<a class="op-embed" href="${EMBED.youtube}"><img class="op-embed-thumb" src="${PICTURES.verdictThumb}" alt="">` +
         '<span class="op-embed-provider">YouTube</span><span class="op-embed-title">The verdict, explained in three minutes</span></a>' +
         "<p>The editor's lawyers said they would appeal again if the sentence stood, as they did after the " +
@@ -247,6 +250,7 @@ export function offlineFixture() {
         image(PICTURES.missingFigure, "failed"),
         image(PICTURES.missingInline, "skipped"),
         image(PICTURES.missingNoAlt, "failed"),
+        image(PICTURES.missingSeal, "failed"),
         image(PICTURES.pressRoom, "cached", 4350),
         image(PICTURES.verdictThumb, "cached", 2806),
         image(PICTURES.missingThumb, "pending"),
@@ -261,7 +265,8 @@ export function offlineFixture() {
       content_html: "<p>Foreign reporters were refused accreditation for the hearing.</p>",
       full_text: false,
       feed_html: null,
-      full_text_error: "the article page answered 403 Forbidden",
+      // As the backend sends it for now: the error's code, then its message.
+      full_text_error: "http_403: the article page answered 403 Forbidden",
     }),
   );
   fixture.cacheSettings = { keep_read_days: 60, keep_unread_days: 180, image_budget_mb: 1024 };

@@ -209,3 +209,33 @@ test("a failing command shows its message in words", async () => {
   assert.equal(await page.locator("#toggle-bookmark-button").getAttribute("aria-pressed"), "false");
   await app.close();
 });
+
+test("bookmarking a story a cleanup already removed empties the reader with a calm note, not an error", async () => {
+  const app = await openApp(env.browser, env.server, baseFixture());
+  const { page } = app;
+  await app.row(STORY.appeal).click();
+  await page.waitForFunction(() => document.getElementById("article-title").textContent.startsWith("Appeal court"));
+  await app.waitForCalls("set_read");
+  // The background cleanup after a sync removes it meanwhile.
+  await page.evaluate((id) => {
+    window.__fake.db.entries = window.__fake.db.entries.filter((e) => e.id !== id);
+  }, STORY.appeal);
+
+  await page.locator("#toggle-bookmark-button").click();
+  await app.waitForCalls("set_bookmarked");
+  await page.locator("#reader-empty:not([hidden])").waitFor();
+  assert.equal(await page.locator("#reader-empty-title").textContent(), "This story was removed by cleanup.");
+  assert.equal(await app.row(STORY.appeal).count(), 0);
+  assert.equal(await page.locator(".toast-error").count(), 0);
+
+  // Opening a story that is gone says the same.
+  await page.evaluate((id) => {
+    window.__fake.db.entries = window.__fake.db.entries.filter((e) => e.id !== id);
+  }, STORY.markup);
+  await app.row(STORY.markup).click();
+  await page.waitForFunction((id) => !document.getElementById(`entry-${id}`), STORY.markup);
+  assert.equal(await page.locator("#reader-empty-title").textContent(), "This story was removed by cleanup.");
+  assert.equal(await page.locator(".toast-error").count(), 0);
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});

@@ -84,16 +84,27 @@ test("offline capture in both themes: placeholders, embed cards, site icons, the
     fixture.settings.theme = theme;
     const app = await openApp(env.browser, env.server, fixture);
     const { page } = app;
+    // A sync that found no network: every source failed for want of one (shown calmly), then the banner.
+    for (const id of [1, 2, 3, 4]) {
+      await app.emit("sync-progress", {
+        done: id, total: 4, source_id: id, url: `https://source-${id}.example.org/feed.xml`, new: 0, updated: 0,
+        unchanged: 0, error: { code: "dns", message: `could not resolve source-${id}.example.org` },
+      });
+    }
     await app.emit("network-state", { offline: true, retry_in: 600, message: "could not resolve rights.example.org" });
+    // As the backend's store recorded it, for when the window reads the sources again.
+    await page.evaluate(() => {
+      for (const s of window.__fake.db.sources) s.last_error = { code: "dns", message: "could not resolve", at: new Date().toISOString() };
+    });
     await app.row(OFFLINE_STORY.verdict).click();
     await page.waitForFunction(() => document.getElementById("article-title").textContent.startsWith("Verdict day"));
     await imagesLoaded(page);
     await page.locator('.source-button[data-source-id="1"] img.source-icon').evaluate((img) => img.decode());
-    assert.equal(await page.locator("#article-body .picture-missing").count(), 3);
+    assert.equal(await page.locator("#article-body .picture-missing").count(), 4);
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 1280, "no horizontal overflow");
     await shoot(page, `offline-${theme}.png`);
 
-    // Further down: the missing picture without alt text and both embed cards.
+    // Further down: the missing picture without alt text, the seal and both embed cards.
     await page.locator("#article-body a.op-embed").last().scrollIntoViewIfNeeded();
     await shoot(page, `offline-embeds-${theme}.png`);
 
@@ -105,6 +116,25 @@ test("offline capture in both themes: placeholders, embed cards, site icons, the
     await page.locator("#settings-button").click();
     await page.waitForFunction(() => document.getElementById("storage-usage").textContent.includes("stories"));
     await shoot(page, `settings-${theme}.png`);
+
+    // A value out of range, marked on its field while another change is saved.
+    await page.getByLabel("Space for pictures").fill("5");
+    await page.getByLabel("Space for pictures").press("Tab");
+    await page.getByLabel("Keep read stories").fill("30");
+    await page.getByLabel("Keep read stories").press("Tab");
+    await page.locator("#storage-status", { hasText: "Your other changes are saved." }).waitFor();
+    await shoot(page, `settings-invalid-${theme}.png`);
+    await page.keyboard.press("Escape");
+
+    // A source's view while offline, and the reader after a cleanup removed its story.
+    await page.locator('.source-button[data-source-id="2"]').click();
+    await page.locator("#view-error").waitFor();
+    await page.evaluate(() => {
+      window.__fake.db.entries = window.__fake.db.entries.filter((e) => e.id !== 106);
+    });
+    await app.row(106).click();
+    await page.waitForFunction(() => document.getElementById("reader-empty-title").textContent.includes("cleanup"));
+    await shoot(page, `offline-source-${theme}.png`);
     assert.deepEqual(app.problems, []);
     await app.close();
   }

@@ -134,6 +134,17 @@ test("a source's menu sets how it gets its full text, by mouse, keyboard or righ
   assert.deepEqual(await checked(), ["Always"]);
   assert.equal(await page.locator('.source-item[data-source-id="1"] .source-more').getAttribute("aria-expanded"), "true");
   assert.equal(await page.evaluate(() => document.activeElement.dataset.mode), "always", "the focus is on the current mode");
+  // The modes change what new stories get; the hints say so, and claim nothing of stories already saved.
+  assert.deepEqual(await menu.locator(".menu-hint").allTextContents(), [
+    "New stories: the feed's own text",
+    "New stories: the full article when the feed gives only a summary",
+    "New stories: always the full article",
+  ]);
+  // No tooltip of the ⋯ button (or around it) covers the menu's heading.
+  assert.equal(await more.evaluate((el) => {
+    for (let node = el; node instanceof Element; node = node.parentElement) if (node.hasAttribute("title")) return node.className;
+    return null;
+  }), null);
 
   // Keys inside the menu move through it and do not reach the app's shortcuts.
   await page.keyboard.press("ArrowUp");
@@ -145,7 +156,9 @@ test("a source's menu sets how it gets its full text, by mouse, keyboard or righ
   assert.deepEqual((await app.waitForCalls("set_full_text")).map((c) => c.args), [{ sourceId: 1, mode: "auto" }]);
   await page.waitForFunction(() => document.activeElement?.matches('.source-more[data-source-id="1"]'));
   assert.equal(await page.locator('.source-item[data-source-id="1"] .source-more').getAttribute("aria-expanded"), "false");
-  await page.locator(".toast", { hasText: "now fetches the full article when its feed gives only a summary" }).waitFor();
+  await page.locator(".toast", { hasText: "will get the full article when the feed gives only a summary" }).waitFor();
+  assert.equal(await page.locator(".toast-text").last().textContent(),
+    "New stories from \u2068Rights Desk\u2069 will get the full article when the feed gives only a summary.");
   assert.match(await page.locator('.source-item[data-source-id="1"] .source-button').getAttribute("title"), /Full article: Automatic/);
   assert.equal(await page.evaluate(() => window.__fake.db.sources.find((s) => s.id === 1).full_text), "auto");
 
@@ -165,6 +178,9 @@ test("a source's menu sets how it gets its full text, by mouse, keyboard or righ
   await menu.locator(".menu-item", { hasText: "Off" }).click();
   await menu.waitFor({ state: "hidden" });
   assert.deepEqual((await app.waitForCalls("set_full_text", 2)).map((c) => c.args).at(-1), { sourceId: 2, mode: "off" });
+  await page.locator(".toast-text", { hasText: "Судебный вестник" }).waitFor();
+  assert.equal(await page.locator(".toast-text").last().textContent(),
+    "New stories from \u2068Судебный вестник\u2069 will show the feed's own text.");
 
   // A click elsewhere closes it; a failure is told in words and the mode stays as it was.
   await page.evaluate(() => {

@@ -22,7 +22,7 @@ test("refresh all shows '12 of 40'-style progress from events and updates the so
   await page.locator("#refresh-all-button").click();
   assert.deepEqual((await app.waitForCalls("sync_now")).map((c) => c.args), [{}]);
   await page.locator("#sync-progress").waitFor({ state: "visible" });
-  assert.equal(await text.textContent(), "0 of 4 sources");
+  assert.equal(await text.textContent(), "0 of 4\u00a0sources");
   const sourcesCalls = (await app.calls("list_sources")).length;
 
   // A second refresh while one runs is not started.
@@ -39,14 +39,14 @@ test("refresh all shows '12 of 40'-style progress from events and updates the so
     }
   });
   await app.emit("sync-progress", progress(1, 4, 1, { new: 2 }));
-  assert.equal(await text.textContent(), "1 of 4 sources");
+  assert.equal(await text.textContent(), "1 of 4\u00a0sources");
   assert.equal(await page.locator("#sync-progress-bar").evaluate((p) => [p.value, p.max].join("/")), "1/4");
   await app.waitForCalls("list_sources", sourcesCalls + 1);
   await page.waitForFunction(() => document.querySelector('.source-button[data-source-id="1"] .source-count').textContent === "5");
 
   // Source 2 fails: it is marked at once, and the list stays usable meanwhile.
   await app.emit("sync-progress", progress(2, 4, 2, { error: { code: "http_404", message: "the feed is gone (404 Not Found)" } }));
-  assert.equal(await text.textContent(), "2 of 4 sources");
+  assert.equal(await text.textContent(), "2 of 4\u00a0sources");
   assert.equal(await page.locator('.source-item[data-source-id="2"] .source-error').getAttribute("title"),
     "Last refresh failed: the feed is gone (404 Not Found)");
   await app.row(STORY.appeal).click();
@@ -83,12 +83,18 @@ test("an offline notice shows when every source failed for want of a network, an
     await app.emit("sync-progress", progress(i + 1, 4, i + 1, { error: { code: codes[i], message: `failed: ${codes[i]}` } }));
   }
   await offline.waitFor({ state: "visible" });
-  assert.equal((await offline.textContent()).trim(), "Offline: showing saved stories");
+  assert.equal((await offline.textContent()).trim(), "Offline · last refreshed at\u00a015:40");
+  assert.equal(await page.locator("#sync-summary").textContent(), "", "no count of failures while offline");
+  assert.equal(await page.locator(".source-error:not([hidden])").count(), 0, "no red badges for them");
 
   // A feed that answered 404 is not "offline".
   await app.emit("sync-progress", progress(1, 1, 1, { error: { code: "http_404", message: "gone" } }));
   await offline.waitFor({ state: "hidden" });
+  // Nor is a certificate that does not check out.
   await app.emit("sync-progress", progress(1, 1, 1, { error: { code: "tls", message: "certificate" } }));
+  assert.equal(await offline.isVisible(), false);
+  assert.equal(await page.locator('.source-item[data-source-id="1"] .source-error').isVisible(), true);
+  await app.emit("sync-progress", progress(1, 1, 1, { error: { code: "connect", message: "refused" } }));
   await offline.waitFor({ state: "visible" });
   await app.emit("sync-progress", progress(1, 1, 1, { unchanged: 1 }));
   await offline.waitFor({ state: "hidden" });
