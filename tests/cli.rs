@@ -5,14 +5,15 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::cli::{
+    array, assert_failed_with_error_line, cli, command, describe, fails, int, json, keys, ok, parse_one_document, set,
+    string,
+};
 use common::{Route, Server};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_offprint-cli");
 
 const SOURCE_FIELDS: &[&str] = &[
     "id",
@@ -48,90 +49,6 @@ const AM_TITLE: &str = "A&M students acquitted after a two-day trial";
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
-
-/// The binary with a clean environment: no inherited data directory and no proxy in the way of 127.0.0.1.
-fn command() -> Command {
-    let mut command = Command::new(BIN);
-    command.env_remove("OFFPRINT_DATA_DIR");
-    for var in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] {
-        command.env_remove(var);
-    }
-    command.env("NO_PROXY", "127.0.0.1,localhost").env("no_proxy", "127.0.0.1,localhost");
-    command
-}
-
-/// Runs `offprint-cli --data-dir DIR ARGS...`.
-fn cli(dir: &Path, args: &[&str]) -> Output {
-    command().arg("--data-dir").arg(dir).args(args).output().expect("cannot run offprint-cli")
-}
-
-fn describe(args: &[&str], output: &Output) -> String {
-    format!(
-        "offprint-cli {args:?}: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-/// Runs a command that must succeed and returns its stdout.
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let output = cli(dir, args);
-    assert!(output.status.success(), "expected success from {}", describe(args, &output));
-    String::from_utf8(output.stdout).expect("stdout is not UTF-8")
-}
-
-/// Parses the whole of stdout as exactly one JSON document.
-fn parse_one_document(args: &[&str], output: &Output) -> Value {
-    let stdout = std::str::from_utf8(&output.stdout).expect("stdout is not UTF-8");
-    serde_json::from_str(stdout)
-        .unwrap_or_else(|e| panic!("stdout is not exactly one JSON document ({e}): {}", describe(args, output)))
-}
-
-/// Runs a command that must succeed and parses its stdout as one JSON document.
-fn json(dir: &Path, args: &[&str]) -> Value {
-    let output = cli(dir, args);
-    assert!(output.status.success(), "expected success from {}", describe(args, &output));
-    parse_one_document(args, &output)
-}
-
-/// Runs a command that must fail; returns the last line of stderr, which must start with `error: `.
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let output = cli(dir, args);
-    assert_failed_with_error_line(args, &output)
-}
-
-fn assert_failed_with_error_line(args: &[&str], output: &Output) -> String {
-    assert!(!output.status.success(), "expected failure from {}", describe(args, output));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let last = stderr.lines().last().unwrap_or("").to_owned();
-    assert!(
-        last.starts_with("error: ") && last.len() > "error: ".len(),
-        "last stderr line is not `error: <what went wrong>`: {}",
-        describe(args, output)
-    );
-    last
-}
-
-fn keys(value: &Value) -> BTreeSet<String> {
-    value.as_object().unwrap_or_else(|| panic!("not an object: {value}")).keys().cloned().collect()
-}
-
-fn set(fields: &[&str]) -> BTreeSet<String> {
-    fields.iter().map(|f| f.to_string()).collect()
-}
-
-fn array(value: &Value) -> &Vec<Value> {
-    value.as_array().unwrap_or_else(|| panic!("not an array: {value}"))
-}
-
-fn int(value: &Value, field: &str) -> i64 {
-    value[field].as_i64().unwrap_or_else(|| panic!("`{field}` is not an integer in {value}"))
-}
-
-fn string<'a>(value: &'a Value, field: &str) -> &'a str {
-    value[field].as_str().unwrap_or_else(|| panic!("`{field}` is not a string in {value}"))
-}
 
 /// `YYYY-MM-DDTHH:MM:SSZ`: RFC 3339, UTC, whole seconds.
 fn assert_utc_time(time: &str, what: &str) {

@@ -1,23 +1,21 @@
-//! Offline for real (issue 4): full text and pictures are captured at sync and read back from the cache
+//! Offline for real: full text and pictures are captured at sync and read back from the cache
 //! with the network gone. `offprint-cli` runs as a subprocess against a real HTTP server on 127.0.0.1
 //! serving the feeds, article pages and pictures in `tests/fixtures/offline/`; the server's per-path hit
 //! counters say what was fetched and what never was. Every test has its own server and data directory.
 
 mod common;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::thread;
 use std::time::Duration;
 
+use common::cli::{array, cli, fails, int, json, keys, ok, ok_bytes, set, string};
 use common::offline_site::{SHARED, TRACKERS, base, picture_file, site, with_base};
 use common::{Route, Server};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-
-const BIN: &str = env!("CARGO_BIN_EXE_offprint-cli");
 
 /// Where every picture in stored HTML points: the app's own scheme.
 const LOCAL: &str = "offprint-img://localhost/";
@@ -161,75 +159,6 @@ const EMPTY_FEED: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss versi
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers: the binary
-
-/// The binary with a clean environment: no inherited data directory and no proxy in the way of 127.0.0.1.
-fn command() -> Command {
-    let mut command = Command::new(BIN);
-    command.env_remove("OFFPRINT_DATA_DIR");
-    for var in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] {
-        command.env_remove(var);
-    }
-    command.env("NO_PROXY", "127.0.0.1,localhost").env("no_proxy", "127.0.0.1,localhost");
-    command
-}
-
-/// Runs `offprint-cli --data-dir DIR ARGS...`.
-fn cli(dir: &Path, args: &[&str]) -> Output {
-    command().arg("--data-dir").arg(dir).args(args).output().expect("cannot run offprint-cli")
-}
-
-fn describe(args: &[&str], output: &Output) -> String {
-    format!(
-        "offprint-cli {args:?}: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-/// Runs a command that must succeed and returns its stdout.
-fn ok(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let output = cli(dir, args);
-    assert!(output.status.success(), "expected success from {}", describe(args, &output));
-    output.stdout
-}
-
-/// Runs a command that must succeed and parses its stdout as exactly one JSON document.
-fn json(dir: &Path, args: &[&str]) -> Value {
-    let output = cli(dir, args);
-    assert!(output.status.success(), "expected success from {}", describe(args, &output));
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not exactly one JSON document ({e}): {}", describe(args, &output)))
-}
-
-/// Runs a command that must fail with `error: ...` as the last line on stderr.
-fn fails(dir: &Path, args: &[&str]) {
-    let output = cli(dir, args);
-    assert!(!output.status.success(), "expected failure from {}", describe(args, &output));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let last = stderr.lines().last().unwrap_or("");
-    assert!(last.starts_with("error: "), "last stderr line is not `error: ...`: {}", describe(args, &output));
-}
-
-fn keys(value: &Value) -> BTreeSet<String> {
-    value.as_object().unwrap_or_else(|| panic!("not an object: {value}")).keys().cloned().collect()
-}
-
-fn set(fields: &[&str]) -> BTreeSet<String> {
-    fields.iter().map(|f| f.to_string()).collect()
-}
-
-fn array(value: &Value) -> &Vec<Value> {
-    value.as_array().unwrap_or_else(|| panic!("not an array: {value}"))
-}
-
-fn int(value: &Value, field: &str) -> i64 {
-    value[field].as_i64().unwrap_or_else(|| panic!("`{field}` is not an integer in {value}"))
-}
-
-fn string<'a>(value: &'a Value, field: &str) -> &'a str {
-    value[field].as_str().unwrap_or_else(|| panic!("`{field}` is not a string in {value}"))
-}
 
 /// `add URL [EXTRA...]`, then the id `sources --json` gives that URL.
 fn add(dir: &Path, url: &str, extra: &[&str]) -> i64 {
@@ -401,7 +330,7 @@ fn assert_image_gives(dir: &Path, out: &Path, local_url: &str, expected: &[u8]) 
     let file = out.join(format!("{}.bin", local_url.trim_start_matches(LOCAL)));
     ok(dir, &["image", local_url, "--output", file.to_str().unwrap()]);
     let written = std::fs::read(&file).unwrap_or_else(|e| panic!("`image {local_url} --output` wrote no file: {e}"));
-    let printed = ok(dir, &["image", local_url]);
+    let printed = ok_bytes(dir, &["image", local_url]);
     for (how, got) in [("--output", written), ("to stdout", printed)] {
         assert!(got == expected, "`image {local_url}` {how}: {} bytes, not the {} served", got.len(), expected.len());
     }
@@ -466,7 +395,7 @@ fn assert_pictures(dir: &Path, out: &Path, shown: &Value, base: &str, want: &Pic
     if let Some(image) = want.svg.and_then(image_at)
         && image["status"] == "cached"
     {
-        let bytes = ok(dir, &["image", string(image, "local_url")]);
+        let bytes = ok_bytes(dir, &["image", string(image, "local_url")]);
         let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
         assert!(!text.contains("<script"), "{title}: an SVG was cached with its script: {image}");
     }
@@ -550,7 +479,7 @@ fn full_text_and_pictures_are_read_from_the_cache_with_the_server_gone() {
     let steps = format!("{base}/img/courthouse-steps.png");
     let image = array(&court["images"]).iter().find(|i| i["url"] == steps.as_str()).expect("courthouse-steps.png");
     let key = string(image, "local_url").trim_start_matches(LOCAL);
-    assert!(ok(d, &["image", key]) == picture_file("courthouse-steps.png"), "`image {key}`");
+    assert!(ok_bytes(d, &["image", key]) == picture_file("courthouse-steps.png"), "`image {key}`");
 }
 
 #[test]
@@ -771,7 +700,7 @@ fn retention_purges_old_stories_but_never_a_bookmark_and_purged_ones_stay_gone()
     assert_eq!(left[0]["content_html"], kept["content_html"]);
     assert_eq!(left[0]["images"], kept["images"]);
     for image in array(&left[0]["images"]).iter().filter(|i| i["status"] == "cached") {
-        ok(dir.path(), &["image", string(image, "local_url")]);
+        ok_bytes(dir.path(), &["image", string(image, "local_url")]);
     }
     let after = json(dir.path(), &["cache", "--json"]);
     assert!(int(&after, "image_bytes") < int(&before, "image_bytes"), "{before} -> {after}");

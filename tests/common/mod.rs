@@ -2,6 +2,7 @@
 //! directory. The server counts responses by status and the most requests it had in flight at once.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod offline_site;
 
 use std::collections::HashMap;
