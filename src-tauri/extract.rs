@@ -6,7 +6,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::parse::charset::decode_html;
-use crate::sanitize::{CARD_CLASSES, prepare_page};
+use crate::sanitize::{CARD_CLASSES, nests_too_deep, prepare_page};
 
 /// A feed body with fewer words than this is taken for a summary when the source's mode is `auto`.
 pub const SUMMARY_WORDS: usize = 150;
@@ -92,6 +92,9 @@ pub fn extract_article(body: &[u8], content_type: Option<&str>, page_url: &Url) 
         return Err(not_an_article(&format!("the page is {kind}, not HTML")));
     }
     let html = decode_html(body, content_type);
+    if nests_too_deep(&html) {
+        return Err(not_an_article("the page nests its markup too deeply to be read safely"));
+    }
     // Readability drops `<noscript>` and iframes: first bring their pictures and players out as the
     // reader will see them, and keep the cards' classes through its cleaning.
     let html = prepare_page(&html, Some(page_url));
@@ -141,6 +144,24 @@ mod tests {
         assert!(article.html.contains("Paragraph 7: the court heard"), "{}", article.html);
         assert!(!article.html.contains("Copyright notice"), "{}", article.html);
         assert!(!article.html.contains("Most read"), "{}", article.html);
+    }
+
+    #[test]
+    fn a_page_nested_to_the_limit_is_read_on_a_small_stack_and_deeper_is_refused() {
+        let url = Url::parse("https://news.example/deep").unwrap();
+        let deep = |n: usize| page(&format!("{}{}{}", "<div>".repeat(n), paragraphs(8), "</div>".repeat(n)));
+        let at_limit = deep(crate::sanitize::MAX_DEPTH - 20);
+        // The blocking pool's threads have 2 MiB of stack.
+        let read = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || extract_article(at_limit.as_bytes(), Some("text/html"), &url).map(|a| a.html))
+            .unwrap()
+            .join()
+            .expect("the extractor overflowed its stack");
+        assert!(read.unwrap().contains("Paragraph 7"));
+        let url = Url::parse("https://news.example/deeper").unwrap();
+        let err = extract_article(deep(30_000).as_bytes(), Some("text/html"), &url).unwrap_err();
+        assert_eq!(err.code(), "not_an_article");
     }
 
     #[test]

@@ -173,10 +173,67 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("details", &["open"]),
 ];
 
+/// Deepest nesting of elements a body may have to be parsed as HTML. Parsing takes time that grows with
+/// the square of the depth, and readability recurses on it (30,000 nested `<div>`s exhaust a thread's
+/// stack); real articles nest a few dozen levels.
+pub const MAX_DEPTH: usize = 256;
+
+/// Elements a parser closes by itself when their parent or a sibling starts; they never nest deeper on
+/// their own, so the depth count leaves them out rather than count each unclosed one as open.
+const CLOSED_BY_PARSER: &[&str] = &[
+    "p", "li", "dt", "dd", "td", "th", "tr", "thead", "tbody", "tfoot", "caption", "colgroup", "option", "optgroup",
+    "rb", "rt", "rp", "rtc",
+];
+
 /// Sanitizes one post body. `base` resolves relative URLs; without one, relative URLs are dropped.
+///
+/// A body nested deeper than [`MAX_DEPTH`] is not parsed as HTML at all: its text is kept, as plain
+/// paragraphs.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
+    if nests_too_deep(html) {
+        return crate::text::html_to_paragraphs(html)
+            .split("\n\n")
+            .map(|paragraph| format!("<p>{}</p>", htmlize::escape_text(paragraph)))
+            .collect();
+    }
     let prepared = rewrite::prepare(html, base);
     policy(base.cloned()).clean(&prepared).to_string()
+}
+
+/// Whether `html` nests elements deeper than [`MAX_DEPTH`]: a linear scan of start and end tags that
+/// builds no tree. An element left unclosed counts as open to the end (but see [`CLOSED_BY_PARSER`]).
+pub fn nests_too_deep(html: &str) -> bool {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    if html.len() < MAX_DEPTH * 3 {
+        return false;
+    }
+    let depth = Rc::new(Cell::new(0usize));
+    let result = lol_html::rewrite_str(
+        html,
+        lol_html::RewriteStrSettings::new().with_strict(false).append_element_content_handler(lol_html::element!(
+            "*",
+            |el| {
+                if CLOSED_BY_PARSER.contains(&el.tag_name().as_str()) {
+                    return Ok(());
+                }
+                let Some(handlers) = el.end_tag_handlers() else { return Ok(()) };
+                depth.set(depth.get() + 1);
+                if depth.get() > MAX_DEPTH {
+                    return Err("too deep".into());
+                }
+                let open = depth.clone();
+                let closed: lol_html::EndTagHandler<'static> = Box::new(move |_| {
+                    open.set(open.get().saturating_sub(1));
+                    Ok(())
+                });
+                handlers.push(closed);
+                Ok(())
+            }
+        )),
+    );
+    result.is_err() && depth.get() > MAX_DEPTH
 }
 
 /// The first pass alone, for a whole article page before its main content is extracted: pictures hidden
@@ -378,6 +435,29 @@ mod tests {
     fn clean(html: &str) -> String {
         let base = Url::parse("https://news.example.org/2026/11/story.html").unwrap();
         sanitize_html(html, Some(&base))
+    }
+
+    #[test]
+    fn measures_nesting_without_counting_what_the_parser_closes() {
+        let nested =
+            |tag: &str, n: usize| format!("{}text{}", format!("<{tag}>").repeat(n), format!("</{tag}>").repeat(n));
+        assert!(nests_too_deep(&nested("div", MAX_DEPTH + 1)));
+        assert!(nests_too_deep(&nested("span", MAX_DEPTH + 1)));
+        assert!(!nests_too_deep(&nested("div", MAX_DEPTH)));
+        // Sloppy but flat: unclosed paragraphs and list items are siblings, not a tower.
+        assert!(!nests_too_deep(&"<p>A paragraph left open ".repeat(2000)));
+        assert!(!nests_too_deep(&format!("<ul>{}</ul>", "<li>An item left open ".repeat(2000))));
+        assert!(!nests_too_deep(&"<div><p>Closed <b>and</b> sound.</p></div>".repeat(2000)));
+    }
+
+    #[test]
+    fn a_body_nested_too_deep_keeps_its_text_as_plain_paragraphs() {
+        let body = format!(
+            "{}<p>Deep <b>down</b> &lt;here&gt;</p><p>and <script>x</script>on</p>{}",
+            "<div>".repeat(5000),
+            "</div>".repeat(5000)
+        );
+        assert_eq!(clean(&body), "<p>Deep down &lt;here&gt;</p><p>and on</p>");
     }
 
     #[test]
