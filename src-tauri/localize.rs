@@ -76,6 +76,32 @@ impl Found {
     }
 }
 
+/// A body as it is stored: sanitized, its pictures pointing at the cache, and as text for search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CleanBody {
+    pub html: String,
+    pub plain_text: String,
+    /// The remote URLs of its pictures, in order.
+    pub images: Vec<String>,
+}
+
+/// Cleans untrusted HTML for storage: sanitize, localize the pictures, take the text.
+pub fn clean_body(raw_html: &str, base: Option<&Url>) -> CleanBody {
+    let localized = localize_images(&crate::sanitize::sanitize_html(raw_html, base));
+    let plain_text = crate::text::html_to_text(&localized.html);
+    CleanBody { html: localized.html, plain_text, images: localized.images }
+}
+
+/// Cleans a stored body again, with the current policy: its pictures point back at their remote URLs
+/// (`images`, the entry's pictures) for the sanitizer to check, then at the cache again.
+pub fn clean_stored_again(stored_html: &str, images: &[String]) -> CleanBody {
+    let mut html = stored_html.to_owned();
+    for url in images {
+        html = html.replace(&local_url(url), &htmlize::escape_attribute(url));
+    }
+    clean_body(&html, None)
+}
+
 /// Rewrites `sanitized_html` (the output of [`crate::sanitize::sanitize_html`]) so that every `<img>` and
 /// video poster loads from [`local_url`], and lists the remote URLs. `srcset` and `<picture>` sources go:
 /// one stored copy per picture, the one `best_url` picks. A picture with no usable URL is removed. URLs
@@ -174,6 +200,17 @@ fn is_fetchable(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_body_cleaned_again_keeps_its_pictures_and_loses_what_the_policy_now_refuses() {
+        let picture = "https://news.example.org/img/a.jpg?w=640&h=480";
+        // As an older, laxer policy might have stored it.
+        let stored = format!(r#"<p onclick="x()">Text</p><img src="{}" onerror="alert(1)">"#, local_url(picture));
+        let again = clean_stored_again(&stored, &[picture.to_owned()]);
+        assert_eq!(again.html, format!(r#"<p>Text</p><img src="{}">"#, local_url(picture)));
+        assert_eq!(again.images, [picture]);
+        assert_eq!(again.plain_text, "Text");
+    }
 
     #[test]
     fn keys_are_the_first_32_hex_digits_of_the_url_hash() {

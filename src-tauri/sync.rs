@@ -18,17 +18,16 @@ use url::Url;
 use crate::error::{Error, Result};
 use crate::extract::{FullTextMode, extract_article, is_fuller};
 use crate::fetch::{Fetched, Fetcher, Kind, Response, Validators, parse_user_url};
-use crate::localize::localize_images;
+use crate::localize::clean_body;
 use crate::model::{
     CleanEntry, CleanupReport, Extraction, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport,
 };
 use crate::oembed::{Details, complete_cards, incomplete_cards};
 use crate::parse::{adopt_page_language, complete_from_body, parse_feed};
 use crate::pictures::{fetch_picture, write_file};
-use crate::sanitize::{SANITIZER_VERSION, sanitize_html};
+use crate::sanitize::SANITIZER_VERSION;
 use crate::settings::CacheSettings;
 use crate::store::{FeedFacts, FetchRecord, KnownEntries, MAX_ATTEMPTS, NewSource, SourceTarget, Store};
-use crate::text::html_to_text;
 
 /// The cache, shared by the tasks of a sync. One writer at a time.
 pub type SharedStore = Arc<Mutex<Store>>;
@@ -255,7 +254,7 @@ async fn add_full_text(
 }
 
 /// The article page to fetch for `entry`, if it needs one: its source wants full text for it, and it is
-/// new, edited, cleaned by an older policy, or its last attempt failed for a reason that may have passed.
+/// new, edited, never tried, or its last attempt failed for a reason that may have passed.
 fn page_to_fetch(mode: FullTextMode, entry: &CleanEntry, known: &KnownEntries) -> Option<Url> {
     let url = entry.meta.url.as_deref().and_then(|u| Url::parse(u).ok())?;
     if !matches!(url.scheme(), "http" | "https") || known.purged.contains(&entry.meta.key) {
@@ -264,9 +263,11 @@ fn page_to_fetch(mode: FullTextMode, entry: &CleanEntry, known: &KnownEntries) -
     if !mode.wants(&entry.plain_text) {
         return None;
     }
+    // A newer sanitizer policy alone does not fetch the page again: a full text already kept is cleaned
+    // again where it is stored (a page that changed since, or is gone, must not replace it).
     let needed = match known.kept.get(&entry.meta.key) {
         None => true,
-        Some(k) if k.fingerprint != entry.meta.fingerprint || k.sanitizer_version < SANITIZER_VERSION => true,
+        Some(k) if k.fingerprint != entry.meta.fingerprint => true,
         Some(k) => match k.extract_status.as_deref() {
             None => true,
             Some("ok" | "short") => false,
@@ -427,19 +428,6 @@ pub fn clean_entry(entry: ParsedEntry) -> CleanEntry {
     let mut meta = entry.meta;
     complete_from_body(&mut meta, &body.plain_text);
     CleanEntry { meta, content_html: body.html, plain_text: body.plain_text, images: body.images, ..Default::default() }
-}
-
-/// A body as it is stored: sanitized, pictures localized, and as text.
-struct CleanBody {
-    html: String,
-    plain_text: String,
-    images: Vec<String>,
-}
-
-fn clean_body(raw_html: &str, base: Option<&Url>) -> CleanBody {
-    let localized = localize_images(&sanitize_html(raw_html, base));
-    let plain_text = html_to_text(&localized.html);
-    CleanBody { html: localized.html, plain_text, images: localized.images }
 }
 
 /// Applies the retention settings now: old entries and pictures over their space go; bookmarks stay.

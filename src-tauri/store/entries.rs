@@ -8,6 +8,7 @@ use super::images::{add_icon, link_images};
 use super::query::search_fold;
 use super::{Store, now};
 use crate::error::{Error, Result};
+use crate::localize::clean_stored_again;
 use crate::model::{CleanEntry, Extraction, RefreshOutcome};
 use crate::sanitize::SANITIZER_VERSION;
 
@@ -270,7 +271,12 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
             ],
             |r| r.get(0),
         )?;
-    let previous = existing.map(|(_, _, _, status, attempts)| (status, attempts));
+    let previous = existing.map(|(_, _, sanitizer_version, status, attempts)| Previous {
+        status,
+        attempts,
+        sanitizer_version,
+        same_story,
+    });
     let body = body_to_store(tx, id, entry, previous)?;
     tx.prepare_cached(
         "INSERT INTO entry_contents (entry_id, content_html, plain_text, sanitizer_version, feed_html,
@@ -315,15 +321,22 @@ struct Body {
     attempts: i64,
 }
 
-/// What to store of an entry's body. A failed attempt at the article page never loses a full text
-/// fetched before: the stored full text stays, and only the feed's version is renewed.
-fn body_to_store(
-    tx: &Transaction,
-    id: i64,
-    entry: &CleanEntry,
-    previous: Option<(Option<String>, i64)>,
-) -> Result<Body> {
-    let (previous_status, previous_attempts) = previous.unwrap_or((None, 0));
+/// What the cache holds of an entry about to be stored again.
+struct Previous {
+    status: Option<String>,
+    attempts: i64,
+    sanitizer_version: i64,
+    same_story: bool,
+}
+
+/// What to store of an entry's body. A full text fetched before is never lost to a page that now fails,
+/// nor to a sync that did not fetch the page again for the same story: it stays (cleaned again if an
+/// older policy cleaned it), and only the feed's version is renewed.
+fn body_to_store(tx: &Transaction, id: i64, entry: &CleanEntry, previous: Option<Previous>) -> Result<Body> {
+    let (had_full_text, attempts) = match &previous {
+        Some(p) => (p.status.as_deref() == Some("ok"), p.attempts),
+        None => (false, 0),
+    };
     let fresh = |status: Option<&str>, error: Option<&str>, attempts| Body {
         content_html: entry.content_html.clone(),
         plain_text: entry.plain_text.clone(),
@@ -333,32 +346,47 @@ fn body_to_store(
         error: error.map(str::to_owned),
         attempts,
     };
-    Ok(match &entry.extract {
-        None => fresh(None, None, 0),
-        Some(done @ (Extraction::Full | Extraction::Short)) => fresh(Some(done.status()), None, 0),
-        Some(Extraction::Failed { message, .. }) if previous_status.as_deref() == Some("ok") => {
-            let (content_html, plain_text): (String, String) = tx
-                .prepare_cached("SELECT content_html, plain_text FROM entry_contents WHERE entry_id = ?1")?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            let mut images: Vec<String> = tx
-                .prepare_cached(
-                    "SELECT i.url FROM entry_images ei JOIN images i ON i.id = ei.image_id
-                      WHERE ei.entry_id = ?1 ORDER BY ei.position",
-                )?
-                .query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            images.extend(entry.images.iter().filter(|u| !images.contains(u)).cloned().collect::<Vec<_>>());
-            Body {
-                content_html,
-                plain_text,
-                feed_html: Some(entry.content_html.clone()),
-                images,
-                status: Some("ok".into()),
-                error: Some(message.clone()),
-                attempts: previous_attempts + 1,
-            }
-        }
-        Some(Extraction::Failed { code, message }) => fresh(Some(code), Some(message), previous_attempts + 1),
+    let keeps_full_text = had_full_text
+        && match &entry.extract {
+            Some(Extraction::Failed { .. }) => true,
+            None => previous.as_ref().is_some_and(|p| p.same_story),
+            Some(Extraction::Full | Extraction::Short) => false,
+        };
+    if !keeps_full_text {
+        return Ok(match &entry.extract {
+            None => fresh(None, None, 0),
+            Some(done @ (Extraction::Full | Extraction::Short)) => fresh(Some(done.status()), None, 0),
+            Some(Extraction::Failed { code, message }) => fresh(Some(code), Some(message), attempts + 1),
+        });
+    }
+    let (mut content_html, mut plain_text, error): (String, String, Option<String>) = tx
+        .prepare_cached("SELECT content_html, plain_text, extract_error FROM entry_contents WHERE entry_id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let mut images: Vec<String> = tx
+        .prepare_cached(
+            "SELECT i.url FROM entry_images ei JOIN images i ON i.id = ei.image_id
+              WHERE ei.entry_id = ?1 ORDER BY ei.position",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if previous.as_ref().is_some_and(|p| p.sanitizer_version < SANITIZER_VERSION) {
+        let again = clean_stored_again(&content_html, &images);
+        (content_html, plain_text) = (again.html, again.plain_text);
+        images.retain(|url| again.images.contains(url));
+    }
+    images.extend(entry.images.iter().filter(|u| !images.contains(u)).cloned().collect::<Vec<_>>());
+    let (error, attempts) = match &entry.extract {
+        Some(Extraction::Failed { message, .. }) => (Some(message.clone()), attempts + 1),
+        _ => (error, attempts),
+    };
+    Ok(Body {
+        content_html,
+        plain_text,
+        feed_html: Some(entry.content_html.clone()),
+        images,
+        status: Some("ok".into()),
+        error,
+        attempts,
     })
 }
 
