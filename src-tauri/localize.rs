@@ -141,6 +141,21 @@ pub fn localize_images(sanitized_html: &str) -> Localized {
                 }
                 Ok(())
             }))
+            // Outside a picture, a `<source>` or `<track>` only names media to stream: players became cards
+            // before the allow-list ran, so nothing here may name a remote file.
+            .append_element_content_handler(element!("source, track", |el| {
+                el.remove();
+                Ok(())
+            }))
+            // A card is ours only when it links to the web; a post that spells one for a mail address
+            // gets a plain link.
+            .append_element_content_handler(element!("a.op-embed", |el| {
+                let href = decoded_attribute(el, "href").unwrap_or_default();
+                if !(href.starts_with("https://") || href.starts_with("http://")) {
+                    el.remove_attribute("class");
+                }
+                Ok(())
+            }))
             .append_element_content_handler(element!("video[poster]", |el| {
                 match decoded_attribute(el, "poster").filter(|p| is_fetchable(p)) {
                     Some(remote) => el.set_attribute("poster", &found.borrow_mut().local_url_for(remote))?,

@@ -24,7 +24,7 @@ use crate::model::{
 };
 use crate::oembed::{Details, complete_cards, incomplete_cards};
 use crate::parse::{adopt_page_language, complete_from_body, parse_feed};
-use crate::pictures::{fetch_picture, write_file};
+use crate::pictures::fetch_picture;
 use crate::sanitize::SANITIZER_VERSION;
 use crate::settings::CacheSettings;
 use crate::store::{FeedFacts, FetchRecord, KnownEntries, MAX_ATTEMPTS, NewSource, SourceTarget, Store};
@@ -48,6 +48,9 @@ impl Default for SyncOptions {
 
 /// Article pages of one source fetched at once.
 const PAGES_AT_ONCE: usize = 2;
+
+/// Embed cards of one source refresh completed from their provider, at most.
+const EMBED_LOOKUPS: usize = 8;
 
 /// Pictures fetched at once, and at most this many from one host.
 const PICTURES_AT_ONCE: usize = 8;
@@ -291,7 +294,10 @@ async fn complete_embeds(fetcher: &Fetcher, mut entries: Vec<CleanEntry>, known:
     for entry in entries.iter().filter(|e| fresh(e)) {
         for html in std::iter::once(&entry.content_html).chain(entry.feed_html.as_ref()) {
             for card in incomplete_cards(html) {
-                wanted.entry(card.href).or_insert(card.endpoint);
+                // A feed full of players (or of cards spelled to look like them) asks only so many.
+                if wanted.len() < EMBED_LOOKUPS {
+                    wanted.entry(card.href).or_insert(card.endpoint);
+                }
             }
         }
     }
@@ -373,25 +379,19 @@ async fn with_full_text(fetcher: &Fetcher, mode: FullTextMode, mut entry: CleanE
 /// attempt failed for a passing reason), a few at a time and politely per host, into the data
 /// directory. A picture that fails is recorded and shows as a placeholder; it never fails the sync.
 pub async fn fetch_pictures(store: &SharedStore, fetcher: &Fetcher) -> Result<()> {
-    let (pending, images_dir) = with_store(store, |s| Ok((s.pending_images()?, s.images_dir().to_owned()))).await?;
+    let pending = with_store(store, |s| s.pending_images()).await?;
     let global = Arc::new(Semaphore::new(PICTURES_AT_ONCE));
     let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = JoinSet::new();
     for (id, url) in pending {
         let host = Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
         let host_limit = per_host.entry(host).or_insert_with(|| Arc::new(Semaphore::new(PICTURES_PER_HOST))).clone();
-        let (global, store, fetcher, images_dir) = (global.clone(), store.clone(), fetcher.clone(), images_dir.clone());
+        let (global, store, fetcher) = (global.clone(), store.clone(), fetcher.clone());
         tasks.spawn(async move {
             let _host = host_limit.acquire_owned().await;
             let _slot = global.acquire_owned().await;
             match fetch_picture(&fetcher, &url).await {
-                Ok(picture) => {
-                    with_store(&store, move |s| {
-                        let hash = write_file(&images_dir, &picture)?;
-                        s.record_image(id, &picture, &hash)
-                    })
-                    .await
-                }
+                Ok(picture) => with_store(&store, move |s| s.record_image(id, &picture)).await,
                 Err(error) => with_store(&store, move |s| s.record_image_failure(id, &error)).await,
             }
         });

@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
 
 use common::cli::{
     array, assert_failed_with_error_line, cli, command, describe, fails, int, json, keys, ok, parse_one_document, set,

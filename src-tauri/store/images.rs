@@ -3,13 +3,13 @@
 
 use std::path::PathBuf;
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::{Store, now};
 use crate::error::{Error, Result};
 use crate::localize::image_key;
 use crate::model::ImageInfo;
-use crate::pictures::{Picture, file_path};
+use crate::pictures::{Picture, file_path, write_file};
 
 /// A picture that failed this many times for a passing reason (the network) is not tried again.
 pub const MAX_ATTEMPTS: i64 = 3;
@@ -36,14 +36,18 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Records a fetched picture: its file is already written under `content_hash`.
-    pub fn record_image(&mut self, id: i64, picture: &Picture, content_hash: &str) -> Result<()> {
-        self.conn.execute(
+    /// Keeps a fetched picture: writes its file (once per content) and records it, both under the
+    /// database's write lock, so a cleanup in another process can never delete the file between the two.
+    pub fn record_image(&mut self, id: i64, picture: &Picture) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let content_hash = write_file(&self.images_dir, picture)?;
+        tx.execute(
             "UPDATE images SET status = 'cached', content_hash = ?2, content_type = ?3, bytes = ?4, error = NULL,
                     attempts = attempts + 1, fetched_at = ?5
               WHERE id = ?1",
             params![id, content_hash, picture.content_type, picture.bytes.len() as i64, now()],
         )?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -7,7 +7,9 @@
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
-use rusqlite::{Transaction, params};
+use std::path::Path;
+
+use rusqlite::{Transaction, TransactionBehavior, params};
 
 use super::{Store, now};
 use crate::error::Result;
@@ -37,13 +39,15 @@ impl Store {
 
     /// [`Store::clean_up`] as if it were `now` (Unix seconds).
     pub fn clean_up_at(&mut self, rules: &Retention, now: i64) -> Result<CleanupReport> {
-        let tx = self.conn.transaction()?;
+        // Under the database's write lock from the start: a sync in another process writes a picture's file
+        // and records it under the same lock, so no file is deleted between the two.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let purged_entries = purge_entries(&tx, rules, now)?;
         let mut dropped = drop_unused_images(&tx)?;
         let (evicted_images, evicted) = evict_over_budget(&tx, rules.image_budget_bytes)?;
         dropped.extend(evicted);
+        let freed_bytes = remove_unreferenced_files(&tx, &self.images_dir, &dropped)?;
         tx.commit()?;
-        let freed_bytes = self.remove_unreferenced_files(&dropped)?;
         // Fold the write-ahead log back into the database so the cache's size on disk reflects the
         // cleanup. Best effort: a reader in another process may hold it open for now.
         let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
@@ -74,35 +78,34 @@ impl Store {
         };
         Ok(CacheInfo { entries, bookmarked, images, image_bytes, database_bytes })
     }
+}
 
-    /// Deletes the files of `hashes` that no picture row refers to any more, and picture files left by
-    /// a crash (a half-written `.part`, a file never recorded) once they are old enough. Returns the
-    /// bytes freed.
-    fn remove_unreferenced_files(&self, hashes: &[String]) -> Result<u64> {
-        let referenced: HashSet<String> = self
-            .conn
-            .prepare("SELECT DISTINCT content_hash FROM images WHERE content_hash IS NOT NULL")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut freed = 0;
-        for hash in hashes.iter().filter(|h| !referenced.contains(*h)) {
-            freed += remove_file(&file_path(&self.images_dir, hash));
-        }
-        let Ok(folders) = std::fs::read_dir(&self.images_dir) else { return Ok(freed) };
-        for file in folders.flatten().filter_map(|f| std::fs::read_dir(f.path()).ok()).flatten().flatten() {
-            let name = file.file_name().to_string_lossy().into_owned();
-            let old = file
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| SystemTime::now().duration_since(t).ok())
-                .is_some_and(|age| age > STRAY_FILE_AGE);
-            if old && !referenced.contains(&name) {
-                freed += remove_file(&file.path());
-            }
-        }
-        Ok(freed)
+/// Deletes the files of `hashes` that no picture row refers to any more, and picture files left by
+/// a crash (a half-written `.part`, a file never recorded) once they are old enough. Returns the
+/// bytes freed.
+fn remove_unreferenced_files(tx: &Transaction, images_dir: &Path, hashes: &[String]) -> Result<u64> {
+    let referenced: HashSet<String> = tx
+        .prepare("SELECT DISTINCT content_hash FROM images WHERE content_hash IS NOT NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut freed = 0;
+    for hash in hashes.iter().filter(|h| !referenced.contains(*h)) {
+        freed += remove_file(&file_path(images_dir, hash));
     }
+    let Ok(folders) = std::fs::read_dir(images_dir) else { return Ok(freed) };
+    for file in folders.flatten().filter_map(|f| std::fs::read_dir(f.path()).ok()).flatten().flatten() {
+        let name = file.file_name().to_string_lossy().into_owned();
+        let old = file
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| SystemTime::now().duration_since(t).ok())
+            .is_some_and(|age| age > STRAY_FILE_AGE);
+        if old && !referenced.contains(&name) {
+            freed += remove_file(&file.path());
+        }
+    }
+    Ok(freed)
 }
 
 fn remove_file(path: &std::path::Path) -> u64 {
