@@ -4,6 +4,7 @@
 pub mod cli;
 #[cfg(feature = "desktop")]
 pub mod desktop;
+pub mod discover;
 pub mod error;
 pub mod extract;
 pub mod fetch;

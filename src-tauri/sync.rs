@@ -15,6 +15,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::Url;
 
+use crate::discover::{FeedLink, USUAL_PATHS, feed_links, is_web_page, usual_feeds};
 use crate::error::{Error, Result};
 use crate::extract::{FullTextMode, extract_article, is_fuller};
 use crate::fetch::{Fetched, Fetcher, Kind, Response, Validators, parse_user_url};
@@ -184,7 +185,8 @@ pub async fn sync_sources(
 
 /// Subscribes to the feed at `input`: fetches it once to check that it is a feed and to take its
 /// title, then stores the source and its first entries (with their full text). Nothing is stored when
-/// any step fails. Their pictures are left to [`fetch_pictures`].
+/// any step fails. Their pictures are left to [`fetch_pictures`]. A web page's first feed is taken, as
+/// [`subscribe_page`] does.
 pub async fn subscribe(
     store: &SharedStore,
     fetcher: &Fetcher,
@@ -192,20 +194,57 @@ pub async fn subscribe(
     folder: Option<String>,
     full_text: FullTextMode,
 ) -> Result<(SourceInfo, RefreshOutcome)> {
+    subscribe_page(store, fetcher, input, folder, full_text, 1).await.map(|s| (s.source, s.outcome))
+}
+
+/// A new subscription, and the feeds the page it was made from offered (empty when `input` was a feed).
+#[derive(Debug, Clone)]
+pub struct Subscribed {
+    pub source: SourceInfo,
+    pub outcome: RefreshOutcome,
+    pub offered: Vec<FeedLink>,
+}
+
+/// Subscribes to `input`, a feed or a web page. A page's feeds are the ones it announces
+/// (`<link rel="alternate">`), else the first found at the site's usual feed addresses; `pick` (from 1)
+/// chooses among them.
+pub async fn subscribe_page(
+    store: &SharedStore,
+    fetcher: &Fetcher,
+    input: &str,
+    folder: Option<String>,
+    full_text: FullTextMode,
+    pick: usize,
+) -> Result<Subscribed> {
     let url = parse_user_url(input)?;
-    let requested = url.to_string();
-    if let Some(id) = with_store(store, move |s| s.source_id_by_url(&requested)).await? {
-        return Err(Error::AlreadySubscribed { id });
-    }
+    refuse_if_subscribed(store, &url).await?;
     let response = fetcher.get(&url, Kind::Feed).await?;
-    let address = response.moved_to.clone().unwrap_or(url).to_string();
+    let parsed =
+        parse_and_clean(response.body.clone(), response.content_type.clone(), response.final_url.clone()).await;
+    let (requested, response, (feed, entries), offered) = match parsed {
+        Ok(parsed) if pick <= 1 => (url, response, parsed, Vec::new()),
+        Ok(_) => return Err(Error::InvalidArgument(format!("{url} is a feed, not a page offering several"))),
+        Err(Error::NotAFeed { .. }) if is_web_page(&response.body, response.content_type.as_deref()) => {
+            let offered = discover(fetcher, &response).await?;
+            let chosen = offered.get(pick.max(1) - 1).ok_or_else(|| {
+                Error::InvalidArgument(format!("{url} offers {} feed(s); there is no number {pick}", offered.len()))
+            })?;
+            let chosen = Url::parse(&chosen.url).map_err(|_| Error::UnsupportedUrl { url: chosen.url.clone() })?;
+            refuse_if_subscribed(store, &chosen).await?;
+            let response = fetcher.get(&chosen, Kind::Feed).await?;
+            let parsed =
+                parse_and_clean(response.body.clone(), response.content_type.clone(), response.final_url.clone())
+                    .await?;
+            (chosen, response, parsed, offered)
+        }
+        Err(e) => return Err(e),
+    };
+    let address = response.moved_to.clone().unwrap_or(requested).to_string();
     // The source is stored at its final address, so it has not moved.
     let record = FetchRecord { moved_to: None, ..fetch_record(&response) };
-    let final_url = response.final_url.clone();
-    let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url).await?;
     let entries = add_full_text(fetcher, full_text, entries, &KnownEntries::default()).await;
     let entries = complete_embeds(fetcher, entries, &KnownEntries::default()).await;
-    let facts = feed_facts(&feed, &final_url);
+    let facts = feed_facts(&feed, &response.final_url);
     let (id, outcome) = with_store(store, move |s| {
         let new =
             NewSource { url: address, site_url: facts.site_url.clone(), title: facts.title.clone(), folder, full_text };
@@ -213,7 +252,39 @@ pub async fn subscribe(
         Ok((id, s.apply_refresh(id, &record, &facts, &entries)?))
     })
     .await?;
-    Ok((with_store(store, move |s| s.source_info(id)).await?, outcome))
+    let source = with_store(store, move |s| s.source_info(id)).await?;
+    Ok(Subscribed { source, outcome, offered })
+}
+
+async fn refuse_if_subscribed(store: &SharedStore, url: &Url) -> Result<()> {
+    let url = url.to_string();
+    match with_store(store, move |s| s.source_id_by_url(&url)).await? {
+        Some(id) => Err(Error::AlreadySubscribed { id }),
+        None => Ok(()),
+    }
+}
+
+/// The feeds a web page offers: those it announces, else the first that answers as a feed at the site's
+/// usual addresses.
+async fn discover(fetcher: &Fetcher, page: &Response) -> Result<Vec<FeedLink>> {
+    let announced = feed_links(&page.body, page.content_type.as_deref(), &page.final_url);
+    if !announced.is_empty() {
+        return Ok(announced);
+    }
+    for candidate in usual_feeds(&page.final_url) {
+        let Ok(response) = fetcher.get(&candidate, Kind::Feed).await else { continue };
+        let (body, content_type, url) = (response.body, response.content_type, response.final_url);
+        if run_blocking(move || parse_feed(&body, content_type.as_deref(), &url)).await.is_ok() {
+            return Ok(vec![FeedLink { url: candidate.into(), title: None }]);
+        }
+    }
+    Err(Error::NotAFeed {
+        url: page.final_url.to_string(),
+        detail: format!(
+            "it is a web page that announces no feed, and none answers at {}",
+            USUAL_PATHS.iter().take(4).copied().collect::<Vec<_>>().join(", ") + "..."
+        ),
+    })
 }
 
 /// What the store keeps of the feed itself. A feed that names no icon gets its site's `/favicon.ico`.

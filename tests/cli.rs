@@ -207,6 +207,87 @@ fn add_of_an_html_page_fails_and_adds_nothing() {
     let server = Server::start();
     server.route("/", Route::fixture("not_a_feed.html"));
     assert_add_fails_and_adds_nothing(&server.url("/"));
+    // It looked for a feed where sites keep one before giving up.
+    assert_eq!(server.hits("/feed"), 1);
+    assert_eq!(server.hits("/index.xml"), 1);
+}
+
+/// A blog's page that announces `links` in its head: (type, title, href).
+fn page_announcing(links: &[(&str, &str, &str)]) -> String {
+    let links: String = links
+        .iter()
+        .map(|(kind, title, href)| format!(r#"<link rel="alternate" type="{kind}" title="{title}" href="{href}">"#))
+        .collect();
+    format!(
+        "<!doctype html><html><head><title>Harbour notes</title>\
+         <link rel=\"stylesheet\" href=\"/site.css\">{links}</head><body><p>Welcome.</p></body></html>"
+    )
+}
+
+#[test]
+fn add_of_a_page_subscribes_to_the_feed_it_announces() {
+    let (server, dir) = (Server::start(), common::data_dir());
+    server.route(
+        "/blog/",
+        Route::feed(page_announcing(&[("application/rss+xml", "Notes", "../feeds/main.xml")]), "text/html"),
+    );
+    server.route("/feeds/main.xml", Route::fixture("rss_edited_v1.xml"));
+    let output = cli(dir.path(), &["add", &server.url("/blog/"), "--json"]);
+    assert!(output.status.success(), "{}", describe(&["add"], &output));
+    let source = parse_one_document(&["add"], &output);
+    assert_eq!(source["url"], server.url("/feeds/main.xml"));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("offers"), "one feed is no choice to report");
+    assert!(!entries(dir.path(), &[]).is_empty());
+    // The page's own address, or the feed's, is the same subscription.
+    assert_eq!(
+        fails(dir.path(), &["add", &server.url("/blog/")]),
+        format!("error: already subscribed (source {})", source["id"])
+    );
+}
+
+#[test]
+fn add_of_a_page_with_several_feeds_takes_the_first_or_the_one_picked() {
+    let server = Server::start();
+    let page = page_announcing(&[
+        ("application/atom+xml", "Everything", "/atom.xml"),
+        ("application/rss+xml", "Court watch", "https://127.0.0.1:1/unused-by-this-test"),
+        ("application/feed+json", "Notes", "/notes.json"),
+    ]);
+    server.route("/", Route::feed(page, "text/html; charset=utf-8"));
+    server.route("/atom.xml", Route::fixture("atom10_xml_base.xml"));
+    server.route("/notes.json", Route::fixture("jsonfeed10.json"));
+
+    let first = common::data_dir();
+    let output = cli(first.path(), &["add", &server.url("/")]);
+    assert!(output.status.success(), "{}", describe(&["add"], &output));
+    let listed = String::from_utf8_lossy(&output.stderr);
+    assert!(listed.contains("This page offers 3 feeds:"), "{listed}");
+    assert!(listed.contains(&format!("* 1. \u{2068}Everything\u{2069} {}", server.url("/atom.xml"))), "{listed}");
+    assert!(listed.contains("3. \u{2068}Notes\u{2069}"), "{listed}");
+    let sources = json(first.path(), &["sources", "--json"]);
+    assert_eq!(array(&sources)[0]["url"], server.url("/atom.xml"));
+
+    let third = common::data_dir();
+    ok(third.path(), &["add", &server.url("/"), "--pick", "3"]);
+    let sources = json(third.path(), &["sources", "--json"]);
+    assert_eq!(array(&sources)[0]["url"], server.url("/notes.json"));
+
+    let none = common::data_dir();
+    let err = fails(none.path(), &["add", &server.url("/"), "--pick", "4"]);
+    assert!(err.contains("offers 3 feed(s); there is no number 4"), "{err}");
+    assert_eq!(json(none.path(), &["sources", "--json"]), serde_json::json!([]));
+}
+
+#[test]
+fn add_of_a_page_that_announces_nothing_finds_the_feed_at_a_usual_address() {
+    let (server, dir) = (Server::start(), common::data_dir());
+    server.route("/about/team.html", Route::fixture("not_a_feed.html"));
+    server.route("/rss", Route::fixture("rss_edited_v1.xml"));
+    ok(dir.path(), &["add", &server.url("/about/team.html")]);
+    let sources = json(dir.path(), &["sources", "--json"]);
+    assert_eq!(array(&sources)[0]["url"], server.url("/rss"));
+    assert_eq!(server.hits("/feed"), 1, "/feed was tried first");
+    assert_eq!(server.hits("/atom.xml"), 0, "the search stops at the first feed");
 }
 
 #[test]

@@ -55,6 +55,9 @@ enum Command {
         /// When to fetch an entry's full text from its article page
         #[arg(long, value_name = "MODE", default_value = "auto", value_parser = ["off", "auto", "always"])]
         full_text: String,
+        /// When URL is a web page offering several feeds, subscribe to the Nth (from 1)
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+        pick: u16,
         #[command(flatten)]
         json: Json,
     },
@@ -208,15 +211,19 @@ fn run(cli: Cli) -> Result<()> {
     let data_dir = crate::paths::data_dir(cli.data_dir)?;
     let store = Store::open_in(&data_dir)?;
     match cli.command {
-        Command::Add { url, folder, full_text, json } => {
+        Command::Add { url, folder, full_text, pick, json } => {
             let mode = FullTextMode::parse(&full_text)?;
             let (store, fetcher) = (shared(store), Fetcher::new(FetchConfig::default())?);
-            let (source, outcome) = runtime()?.block_on(async {
-                let subscribed = sync::subscribe(&store, &fetcher, &url, folder, mode).await?;
+            let subscribed = runtime()?.block_on(async {
+                let subscribed = sync::subscribe_page(&store, &fetcher, &url, folder, mode, pick.into()).await?;
                 sync::fetch_pictures(&store, &fetcher).await?;
                 Ok::<_, Error>(subscribed)
             })?;
-            emit(json, &source, || output::subscribed(&source, &outcome))
+            if subscribed.offered.len() > 1 {
+                eprint!("{}", output::offered(&subscribed.offered, pick.into()));
+            }
+            let source = &subscribed.source;
+            emit(json, source, || output::subscribed(source, &subscribed.outcome))
         }
         Command::FullText { source_id, mode } => {
             let mut store = store;

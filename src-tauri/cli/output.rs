@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::discover::FeedLink;
 use crate::model::{CacheInfo, CleanupReport, EntryDetail, EntrySummary, RefreshOutcome, SourceInfo, SyncReport};
 use crate::sync::Progress;
 use crate::text::html_to_paragraphs;
@@ -9,6 +10,18 @@ use crate::text::html_to_paragraphs;
 pub(super) fn subscribed(source: &SourceInfo, outcome: &RefreshOutcome) -> String {
     let entries = plural(outcome.new as usize, "entry", "entries");
     format!("Subscribed to “{}” (source {}): {} {entries}.\n", source.title, source.id, outcome.new)
+}
+
+/// The feeds a page offered, on stderr, when there was a choice.
+pub(super) fn offered(feeds: &[FeedLink], picked: usize) -> String {
+    let mut out = format!("This page offers {} feeds:\n", feeds.len());
+    for (n, feed) in feeds.iter().enumerate() {
+        let mark = if n + 1 == picked { "*" } else { " " };
+        let title = feed.title.as_deref().map(|t| format!("\u{2068}{t}\u{2069} ")).unwrap_or_default();
+        let _ = writeln!(out, "{mark} {}. {title}{}", n + 1, feed.url);
+    }
+    let _ = writeln!(out, "Subscribed to number {picked}; choose another with --pick N.");
+    out
 }
 
 pub(super) fn sources(sources: &[SourceInfo]) -> String {
