@@ -1003,3 +1003,35 @@ fn a_missing_argument_is_named_on_the_error_line() {
     let last = fails(dir.path(), &[]);
     assert!(last.starts_with("error: 'offprint-cli' requires a subcommand"), "{last}");
 }
+
+#[test]
+fn remove_keeps_bookmarks_and_move_sets_the_folder() {
+    let (server, dir) = (Server::start(), common::data_dir());
+    let id = subscribe(&server, dir.path(), "rss2_content_encoded.xml");
+    let other = subscribe(&server, dir.path(), "rss_edited_v1.xml");
+    let list = entries(dir.path(), &[]);
+    let kept = int(entry_titled(&list, AM_TITLE), "id");
+    ok(dir.path(), &["bookmark", &kept.to_string()]);
+
+    ok(dir.path(), &["move", &other.to_string(), "Courts"]);
+    let folder = |sources: &Value| array(sources).iter().find(|s| s["id"] == other).unwrap()["folder"].clone();
+    assert_eq!(folder(&json(dir.path(), &["sources", "--json"])), "Courts");
+    ok(dir.path(), &["move", &other.to_string(), ""]);
+    assert_eq!(folder(&json(dir.path(), &["sources", "--json"])), Value::Null);
+    assert_eq!(fails(dir.path(), &["move", "999", "Courts"]), "error: no source with id 999");
+
+    let said = ok(dir.path(), &["remove", &id.to_string()]);
+    assert!(said.contains("removed"), "{said}");
+    let sources = json(dir.path(), &["sources", "--json"]);
+    assert!(array(&sources).iter().all(|s| s["id"] != id), "{sources}");
+    let left = entries(dir.path(), &["--bookmarked"]);
+    assert_eq!(ids(&left), [kept], "the bookmark stays readable");
+    assert!(string(&left[0], "source_title").ends_with("(removed)"), "{}", left[0]);
+    assert!(
+        json(dir.path(), &["show", &kept.to_string(), "--json"])["content_html"]
+            .as_str()
+            .unwrap()
+            .contains("acquitted")
+    );
+    assert_eq!(fails(dir.path(), &["remove", &id.to_string()]), format!("error: no source with id {id}"));
+}

@@ -121,6 +121,12 @@ enum Command {
     /// Remove an entry's bookmark
     #[command(allow_negative_numbers = true)]
     Unbookmark { entry_id: i64 },
+    /// Unsubscribe; bookmarked entries stay readable
+    #[command(allow_negative_numbers = true)]
+    Remove { source_id: i64 },
+    /// Put a source in a folder, or out of any with an empty NAME
+    #[command(allow_negative_numbers = true)]
+    Move { source_id: i64, folder: String },
     /// Write a cached picture's bytes, by its local URL or key
     Image {
         /// A picture's `local_url` from `show --json` (offprint-img://localhost/KEY), or its KEY
@@ -271,6 +277,23 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bookmark { entry_id } => mark(store, entry_id, "bookmarked", |s, id| s.set_bookmarked(id, true)),
         Command::Unbookmark { entry_id } => {
             mark(store, entry_id, "no longer bookmarked", |s, id| s.set_bookmarked(id, false))
+        }
+        Command::Remove { source_id } => {
+            let mut store = store;
+            let title = store.source_info(source_id)?.title;
+            store.remove_source(source_id)?;
+            println!("Source {source_id} (\u{2068}{title}\u{2069}) removed; its bookmarked entries stay.");
+            Ok(())
+        }
+        Command::Move { source_id, folder } => {
+            let mut store = store;
+            let folder = Some(folder.trim().to_owned()).filter(|f| !f.is_empty());
+            store.set_folder(source_id, folder.as_deref())?;
+            match folder {
+                Some(folder) => println!("Source {source_id} is in \u{2068}{folder}\u{2069}."),
+                None => println!("Source {source_id} is in no folder."),
+            }
+            Ok(())
         }
         Command::Image { local_url, output } => {
             let key = key_of_local_url(&local_url)

@@ -42,6 +42,15 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Puts a source in a folder, or in none.
+    pub fn set_folder(&mut self, id: i64, folder: Option<&str>) -> Result<()> {
+        let changed = self.conn.execute("UPDATE sources SET folder = ?2 WHERE id = ?1", params![id, folder])?;
+        if changed == 0 {
+            return Err(Error::NotFound { what: "source", id });
+        }
+        Ok(())
+    }
+
     /// Sets when a source's entries get their full text from the article page.
     pub fn set_full_text(&mut self, id: i64, mode: FullTextMode) -> Result<()> {
         let changed =
