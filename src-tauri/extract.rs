@@ -6,7 +6,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::parse::charset::decode_html;
-use crate::sanitize::{CARD_CLASSES, nests_too_deep, prepare_page};
+use crate::sanitize::{ALLOWED_CLASSES, nests_too_deep, prepare_page};
 
 /// A feed body with fewer words than this is taken for a summary when the source's mode is `auto`.
 pub const SUMMARY_WORDS: usize = 150;
@@ -100,7 +100,10 @@ pub fn extract_article(body: &[u8], content_type: Option<&str>, page_url: &Url) 
     let html = prepare_page(&html, Some(page_url));
     let config = dom_smoothie::Config {
         max_elements_to_parse: MAX_ELEMENTS,
-        classes_to_preserve: CARD_CLASSES.iter().map(|c| c.to_string()).collect(),
+        classes_to_preserve: ALLOWED_CLASSES
+            .iter()
+            .flat_map(|(_, classes)| classes.iter().map(|c| c.to_string()))
+            .collect(),
         ..Default::default()
     };
     let mut readability = dom_smoothie::Readability::new(html.as_ref(), Some(page_url.as_str()), Some(config))

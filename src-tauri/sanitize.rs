@@ -151,7 +151,7 @@ const GENERIC_ATTRIBUTES: &[&str] = &["dir", "lang", "title"];
 
 /// The only classes kept: the parts of an embed card, which the UI styles. No post may borrow the window's
 /// other classes to dress itself up as part of the app.
-const ALLOWED_CLASSES: &[(&str, &[&str])] =
+pub const ALLOWED_CLASSES: &[(&str, &[&str])] =
     &[("a", &["op-embed"]), ("img", &["op-embed-thumb"]), ("span", &["op-embed-provider", "op-embed-title"])];
 
 const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
@@ -242,9 +242,6 @@ pub fn nests_too_deep(html: &str) -> bool {
 pub fn prepare_page<'a>(html: &'a str, base: Option<&Url>) -> Cow<'a, str> {
     rewrite::prepare(html, base)
 }
-
-/// The classes of the embed cards the first pass writes, the only classes the allow-list keeps.
-pub const CARD_CLASSES: [&str; 4] = ["op-embed", "op-embed-thumb", "op-embed-provider", "op-embed-title"];
 
 /// lol_html hands attribute values over as written, entities and all, while ammonia sees them decoded:
 /// `width="&#49;"` is a 1 and `src="/embed?a=1&amp;b=2"` has a single ampersand.

@@ -8,8 +8,8 @@ mod common;
 use std::path::Path;
 
 use common::cli::{
-    array, assert_failed_with_error_line, cli, command, describe, fails, int, json, keys, ok, parse_one_document, set,
-    string,
+    add, array, assert_failed_with_error_line, cli, command, describe, fails, int, json, keys, ok, parse_one_document,
+    set, string,
 };
 use common::{Route, Server};
 use serde_json::Value;
@@ -75,13 +75,7 @@ fn subscribe(server: &Server, dir: &Path, fixture: &str) -> i64 {
 
 /// `add URL`, then the id `sources --json` gives that URL.
 fn add_url(dir: &Path, url: &str) -> i64 {
-    ok(dir, &["add", url]);
-    let sources = json(dir, &["sources", "--json"]);
-    let source = array(&sources)
-        .iter()
-        .find(|s| s["url"] == url)
-        .unwrap_or_else(|| panic!("{url} is not among the sources after `add`: {sources}"));
-    int(source, "id")
+    add(dir, url, &[])
 }
 
 fn source_by_id(sources: &Value, id: i64) -> &Value {

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::thread;
 use std::time::Duration;
 
-use common::cli::{array, cli, fails, int, json, keys, ok, ok_bytes, set, string};
+use common::cli::{add, array, cli, fails, int, json, keys, ok, ok_bytes, set, string};
 use common::offline_site::{SHARED, TRACKERS, base, picture_file, site, with_base};
 use common::{Route, Server};
 use serde_json::Value;
@@ -159,19 +159,6 @@ const EMPTY_FEED: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss versi
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers: the binary
-
-/// `add URL [EXTRA...]`, then the id `sources --json` gives that URL.
-fn add(dir: &Path, url: &str, extra: &[&str]) -> i64 {
-    let mut args = vec!["add", url];
-    args.extend_from_slice(extra);
-    ok(dir, &args);
-    let sources = json(dir, &["sources", "--json"]);
-    let source = array(&sources)
-        .iter()
-        .find(|s| s["url"] == url)
-        .unwrap_or_else(|| panic!("{url} is not among the sources after `add`: {sources}"));
-    int(source, "id")
-}
 
 fn source_mode(dir: &Path, id: i64) -> Value {
     let sources = json(dir, &["sources", "--json"]);

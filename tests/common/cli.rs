@@ -96,3 +96,16 @@ pub fn int(value: &Value, field: &str) -> i64 {
 pub fn string<'a>(value: &'a Value, field: &str) -> &'a str {
     value[field].as_str().unwrap_or_else(|| panic!("`{field}` is not a string in {value}"))
 }
+
+/// `add URL [EXTRA...]`, then the id `sources --json` gives that URL.
+pub fn add(dir: &Path, url: &str, extra: &[&str]) -> i64 {
+    let mut args = vec!["add", url];
+    args.extend_from_slice(extra);
+    ok(dir, &args);
+    let sources = json(dir, &["sources", "--json"]);
+    let source = array(&sources)
+        .iter()
+        .find(|s| s["url"] == url)
+        .unwrap_or_else(|| panic!("{url} is not among the sources after `add`: {sources}"));
+    int(source, "id")
+}
