@@ -21,6 +21,19 @@ const COMMANDS: &[&str] = &[
     "get_cache_settings",
     "set_cache_settings",
     "clean_cache",
+    "find_feeds",
+    "remove_source",
+    "rename_source",
+    "move_source",
+    "set_source_settings",
+    "list_folders",
+    "rename_folder",
+    "remove_folder",
+    "import_opml",
+    "export_opml",
+    "export_bookmarks",
+    "get_sync_settings",
+    "set_sync_settings",
 ];
 
 fn main() {

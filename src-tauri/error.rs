@@ -13,7 +13,12 @@ pub enum Error {
     #[error("{url} took too long to answer")]
     Timeout { url: String },
     #[error("{url} answered HTTP {status}")]
-    Http { url: String, status: u16 },
+    Http {
+        url: String,
+        status: u16,
+        /// Seconds the server asked to wait (Retry-After on a 429 or 503).
+        retry_after: Option<u64>,
+    },
     #[error("{url} sent more than {limit} bytes")]
     TooLarge { url: String, limit: u64 },
     #[error("{url} redirects in a loop or more than {limit} times")]
@@ -30,6 +35,8 @@ pub enum Error {
     NotAnArticle { url: String, detail: String },
     #[error("{url} is not a picture Offprint keeps: {detail}")]
     NotAnImage { url: String, detail: String },
+    #[error("not an OPML file: {detail}")]
+    NotOpml { detail: String },
 
     #[error("already subscribed (source {id})")]
     AlreadySubscribed { id: i64 },
@@ -77,6 +84,7 @@ impl Error {
             Error::Network { .. } => "network".into(),
             Error::NotAnArticle { .. } => "not_an_article".into(),
             Error::NotAnImage { .. } => "not_an_image".into(),
+            Error::NotOpml { .. } => "not_opml".into(),
             Error::AlreadySubscribed { .. } => "already_subscribed".into(),
             Error::NotFound { .. } => "not_found".into(),
             Error::InvalidArgument(_) => "invalid_argument".into(),

@@ -2,7 +2,8 @@
 //! also holds after decompression, bounded redirects followed by hand so each hop is checked, timeouts,
 //! and every failure classified.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -25,6 +26,31 @@ pub struct FetchConfig {
     pub max_image: u64,
     pub max_redirects: usize,
     pub user_agent: String,
+    pub proxy: ProxyChoice,
+}
+
+/// What carries the app's requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum ProxyChoice {
+    /// The usual environment variables (`HTTPS_PROXY`, `ALL_PROXY`...), as other tools do.
+    #[default]
+    System,
+    /// Straight to the server, whatever the environment says.
+    Direct,
+    /// This proxy (`http://`, `https://`, `socks5://` or `socks5h://`) for every request, whatever the
+    /// environment says.
+    Url(String),
+}
+
+impl ProxyChoice {
+    /// A proxy setting as stored: empty means the environment's, `direct` none, anything else a URL.
+    pub fn from_setting(value: &str) -> ProxyChoice {
+        match value.trim() {
+            "" => ProxyChoice::System,
+            "direct" => ProxyChoice::Direct,
+            url => ProxyChoice::Url(url.to_owned()),
+        }
+    }
 }
 
 impl Default for FetchConfig {
@@ -36,9 +62,15 @@ impl Default for FetchConfig {
             max_page: 8 * 1024 * 1024,
             max_image: 12 * 1024 * 1024,
             max_redirects: 10,
-            user_agent: format!("Offprint/{} (feed reader)", env!("CARGO_PKG_VERSION")),
+            user_agent: default_user_agent(),
+            proxy: ProxyChoice::System,
         }
     }
+}
+
+/// What Offprint calls itself when the reader has not set a User-Agent.
+pub fn default_user_agent() -> String {
+    format!("Offprint/{} (feed reader)", env!("CARGO_PKG_VERSION"))
 }
 
 /// The validators of the last successful fetch, sent back so an unchanged feed costs a 304.
@@ -55,6 +87,8 @@ pub enum Fetched {
     NotModified {
         validators: Validators,
         moved_to: Option<Url>,
+        /// Seconds the server says the feed stays fresh.
+        fresh_for: Option<u64>,
     },
     Body(Response),
 }
@@ -68,6 +102,8 @@ pub struct Response {
     /// Set when every redirect on the way was permanent (301/308): the address to use from now on.
     pub moved_to: Option<Url>,
     pub validators: Validators,
+    /// Seconds the server says the body stays fresh (Cache-Control max-age, else Expires).
+    pub fresh_for: Option<u64>,
 }
 
 /// An HTTP client shared by every fetch of a sync.
@@ -75,6 +111,8 @@ pub struct Response {
 pub struct Fetcher {
     client: reqwest::Client,
     config: FetchConfig,
+    /// Clients for the sources that set their own proxy or User-Agent, built once each.
+    routes: Arc<Mutex<HashMap<(ProxyChoice, String), reqwest::Client>>>,
 }
 
 /// What is being fetched: it decides what the request accepts and how big an answer may be.
@@ -109,16 +147,31 @@ impl Kind {
 
 impl Fetcher {
     pub fn new(config: FetchConfig) -> Result<Fetcher> {
-        // reqwest is built without a bundled crypto provider; ring is ours. A second install is a no-op.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Network { url: String::new(), detail: e.to_string() })?;
-        Ok(Fetcher { client, config })
+        let client = client(&config, &config.proxy, &config.user_agent)?;
+        Ok(Fetcher { client, config, routes: Arc::default() })
+    }
+
+    /// The limits and identity this fetcher works with.
+    pub fn config(&self) -> &FetchConfig {
+        &self.config
+    }
+
+    /// This fetcher, or the same one through another proxy or under another User-Agent (a source's own
+    /// settings; `None` keeps this fetcher's).
+    pub fn routed(&self, proxy: Option<&ProxyChoice>, user_agent: Option<&str>) -> Result<Fetcher> {
+        let proxy = proxy.unwrap_or(&self.config.proxy);
+        let user_agent = user_agent.unwrap_or(&self.config.user_agent);
+        if *proxy == self.config.proxy && user_agent == self.config.user_agent {
+            return Ok(self.clone());
+        }
+        let key = (proxy.clone(), user_agent.to_owned());
+        let mut routes = self.routes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let client = match routes.get(&key) {
+            Some(client) => client.clone(),
+            None => routes.entry(key).or_insert(client(&self.config, proxy, user_agent)?).clone(),
+        };
+        let config = FetchConfig { proxy: proxy.clone(), user_agent: user_agent.to_owned(), ..self.config.clone() };
+        Ok(Fetcher { client, config, routes: self.routes.clone() })
     }
 
     /// GETs the feed at `url`, sending `validators` so an unchanged feed answers 304.
@@ -157,10 +210,12 @@ impl Fetcher {
                 return Ok(Fetched::NotModified {
                     validators: validators_of(response.headers(), validators),
                     moved_to,
+                    fresh_for: fresh_for(response.headers()),
                 });
             }
             if !status.is_success() {
-                return Err(Error::Http { url: current.to_string(), status: status.as_u16() });
+                let retry_after = retry_after(response.headers(), now_secs());
+                return Err(Error::Http { url: current.to_string(), status: status.as_u16(), retry_after });
             }
             let limit = kind.limit(&self.config);
             return self.read(response, current, moved_to, validators, limit).await.map(Fetched::Body);
@@ -204,10 +259,66 @@ impl Fetcher {
             body,
             content_type: header_string(&headers, header::CONTENT_TYPE),
             validators: validators_of(&headers, sent),
+            fresh_for: fresh_for(&headers),
             final_url: url,
             moved_to,
         })
     }
+}
+
+/// One HTTP client: the limits of `config`, through `proxy`, as `user_agent`.
+fn client(config: &FetchConfig, proxy: &ProxyChoice, user_agent: &str) -> Result<reqwest::Client> {
+    // reqwest is built without a bundled crypto provider; ring is ours. A second install is a no-op.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let builder = reqwest::Client::builder()
+        .user_agent(user_agent)
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.timeout)
+        .redirect(reqwest::redirect::Policy::none());
+    let builder = match proxy {
+        ProxyChoice::System => builder,
+        ProxyChoice::Direct => builder.no_proxy(),
+        ProxyChoice::Url(url) => builder.proxy(
+            reqwest::Proxy::all(url.as_str())
+                .map_err(|e| Error::InvalidArgument(format!("proxy cannot be {url:?}: {e}")))?,
+        ),
+    };
+    builder.build().map_err(|e| Error::InvalidArgument(format!("cannot make an HTTP client: {e}")))
+}
+
+fn now_secs() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Seconds a 429 or 503 asks to wait: `Retry-After` as seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap, now: i64) -> Option<u64> {
+    let value = header_string(headers, header::RETRY_AFTER)?;
+    match value.parse::<u64>() {
+        Ok(seconds) => Some(seconds),
+        Err(_) => http_date(&value).map(|at| (at - now).max(0) as u64),
+    }
+}
+
+/// Seconds the body stays fresh by the response's caching headers: `max-age` (less `Age`), else
+/// `Expires` less `Date`. `no-cache` and `no-store` say nothing about when to ask again.
+fn fresh_for(headers: &HeaderMap) -> Option<u64> {
+    let cache_control = header_string(headers, header::CACHE_CONTROL).unwrap_or_default().to_ascii_lowercase();
+    let directives: Vec<&str> = cache_control.split(',').map(str::trim).collect();
+    if directives.iter().any(|d| *d == "no-cache" || *d == "no-store") {
+        return None;
+    }
+    let age = header_string(headers, header::AGE).and_then(|a| a.parse::<u64>().ok()).unwrap_or(0);
+    if let Some(max_age) = directives.iter().find_map(|d| d.strip_prefix("max-age=")) {
+        return max_age.trim_matches('"').parse::<u64>().ok().map(|m| m.saturating_sub(age));
+    }
+    let expires = http_date(&header_string(headers, header::EXPIRES)?)?;
+    let date = header_string(headers, header::DATE).and_then(|d| http_date(&d)).unwrap_or_else(now_secs);
+    Some((expires - date).max(0) as u64)
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`) as Unix seconds.
+fn http_date(value: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc2822(value.trim()).ok().map(|d| d.timestamp())
 }
 
 /// Only http and https are ever fetched.
@@ -343,6 +454,46 @@ mod tests {
         assert_eq!(plain_words("Connection refused (os error 111)"), "Connection refused");
         assert!(plain_words("received corrupt message of type InvalidContentType").contains("try http://"));
         assert_eq!(plain_words("tls handshake eof"), "tls handshake eof");
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn freshness_comes_from_max_age_less_age_else_expires_less_date() {
+        assert_eq!(fresh_for(&headers(&[("cache-control", "public, max-age=3600")])), Some(3600));
+        assert_eq!(fresh_for(&headers(&[("cache-control", "max-age=3600"), ("age", "600")])), Some(3000));
+        let dated = [("date", "Sun, 29 Nov 2026 10:00:00 GMT"), ("expires", "Sun, 29 Nov 2026 12:00:00 GMT")];
+        assert_eq!(fresh_for(&headers(&dated)), Some(7200));
+        let both = [("cache-control", "max-age=60"), dated[0], dated[1]];
+        assert_eq!(fresh_for(&headers(&both)), Some(60), "max-age wins over Expires");
+        assert_eq!(fresh_for(&headers(&[("cache-control", "no-cache, max-age=600")])), None);
+        assert_eq!(fresh_for(&headers(&[("expires", "0")])), None, "an invalid date says nothing");
+        assert_eq!(fresh_for(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_a_date() {
+        let now = http_date("Sun, 29 Nov 2026 10:00:00 GMT").unwrap();
+        assert_eq!(retry_after(&headers(&[("retry-after", "120")]), now), Some(120));
+        assert_eq!(retry_after(&headers(&[("retry-after", "Sun, 29 Nov 2026 10:30:00 GMT")]), now), Some(1800));
+        assert_eq!(retry_after(&headers(&[("retry-after", "Sun, 29 Nov 2026 09:00:00 GMT")]), now), Some(0));
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
+    }
+
+    #[test]
+    fn proxy_settings_read_as_choices() {
+        assert_eq!(ProxyChoice::from_setting(""), ProxyChoice::System);
+        assert_eq!(ProxyChoice::from_setting(" direct "), ProxyChoice::Direct);
+        assert_eq!(
+            ProxyChoice::from_setting("socks5h://127.0.0.1:9050"),
+            ProxyChoice::Url("socks5h://127.0.0.1:9050".into())
+        );
     }
 
     #[test]

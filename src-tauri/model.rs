@@ -11,6 +11,8 @@ pub struct ParsedFeed {
     pub site_url: Option<String>,
     /// The feed's icon or logo, when it names one.
     pub icon: Option<String>,
+    /// RSS `<ttl>`: minutes the feed may be cached before it is asked again.
+    pub ttl_minutes: Option<u32>,
     pub entries: Vec<ParsedEntry>,
 }
 
@@ -109,6 +111,26 @@ pub struct SourceInfo {
     pub full_text: String,
     /// The site's icon in the cache, as a local picture URL.
     pub icon_url: Option<String>,
+    /// The feed's own title; `title` is the reader's name for the source when they gave one.
+    pub feed_title: String,
+    /// The source's own refresh interval in minutes; null follows the `refresh_interval` setting.
+    pub refresh_interval: Option<i64>,
+    /// The source's own proxy (`direct` or a URL); null follows the `proxy` setting.
+    pub proxy: Option<String>,
+    /// The source's own User-Agent; null follows the `user_agent` setting.
+    pub user_agent: Option<String>,
+    /// Whether its new stories count in the desktop notification.
+    pub notify: bool,
+    /// The server asked not to be fetched before this time (Retry-After).
+    pub retry_after: Option<String>,
+}
+
+/// A folder of the sidebar: the sources that name it, and their unread stories.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FolderInfo {
+    pub name: String,
+    pub source_count: i64,
+    pub unread_count: i64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -217,6 +239,9 @@ pub struct SyncReport {
     pub updated: u64,
     pub unchanged: u64,
     pub failed: u64,
+    /// Sources not fetched because their server asked to wait (Retry-After) or they were fetched a moment
+    /// ago; not counted in `sources`.
+    pub skipped: u64,
     pub errors: Vec<SyncError>,
 }
 

@@ -1,7 +1,7 @@
 //! Where Offprint keeps its data: `--data-dir`, else `OFFPRINT_DATA_DIR`, else the platform's
 //! application-data directory for the app's identifier (the same place the desktop app uses).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -10,6 +10,38 @@ pub const APP_IDENTIFIER: &str = "org.offprint.reader";
 
 /// Environment variable that names the data directory.
 pub const DATA_DIR_ENV: &str = "OFFPRINT_DATA_DIR";
+
+/// Writes a whole file or nothing: to a temporary name beside it, then renamed over it, so a full disk
+/// or a crash never leaves half a file where an older one was.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let name =
+        path.file_name().ok_or_else(|| Error::InvalidArgument(format!("not a file name: {}", path.display())))?;
+    let mut partial = name.to_owned();
+    partial.push(".partial");
+    let temporary = path.with_file_name(partial);
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written.map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+}
+
+/// Where the window saves what the reader exports: the Downloads folder, else the home folder, under
+/// `name` or, when that is taken, `stem (2).ext`, `stem (3).ext`...
+pub fn export_path(name: &str) -> Result<PathBuf> {
+    let dir = dirs::download_dir()
+        .filter(|d| d.is_dir())
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| Error::InvalidArgument("no Downloads or home folder to save to".into()))?;
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    (1..1000)
+        .map(|n| if n == 1 { dir.join(name) } else { dir.join(format!("{stem} ({n}).{ext}")) })
+        .find(|p| !p.exists())
+        .ok_or_else(|| Error::InvalidArgument(format!("too many files named {name} in {}", dir.display())))
+}
 
 /// Resolves the data directory from an explicit choice, the environment, or the platform default.
 pub fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
@@ -22,4 +54,22 @@ pub fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
     dirs::data_dir()
         .map(|d| d.join(APP_IDENTIFIER))
         .ok_or_else(|| Error::InvalidArgument(format!("no home directory: pass --data-dir or set {DATA_DIR_ENV}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_file_replaces_the_old_one_and_leaves_no_partial_file() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("bookmarks.html");
+        write_whole(&path, b"old").unwrap();
+        write_whole(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["bookmarks.html"]);
+        let err = write_whole(&dir.path().join("missing/x.html"), b"x").unwrap_err();
+        assert!(err.to_string().starts_with("cannot write"), "{err}");
+    }
 }

@@ -18,7 +18,7 @@ use url::Url;
 use crate::discover::{FeedLink, USUAL_PATHS, feed_links, is_web_page, usual_feeds};
 use crate::error::{Error, Result};
 use crate::extract::{FullTextMode, extract_article, is_fuller};
-use crate::fetch::{Fetched, Fetcher, Kind, Response, Validators, parse_user_url};
+use crate::fetch::{Fetched, Fetcher, Kind, ProxyChoice, Response, Validators, parse_user_url};
 use crate::localize::clean_body;
 use crate::model::{
     CleanEntry, CleanupReport, Extraction, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport,
@@ -27,24 +27,52 @@ use crate::oembed::{Details, complete_cards, incomplete_cards};
 use crate::parse::{adopt_page_language, complete_from_body, parse_feed};
 use crate::pictures::fetch_picture;
 use crate::sanitize::SANITIZER_VERSION;
-use crate::settings::CacheSettings;
-use crate::store::{FeedFacts, FetchRecord, KnownEntries, MAX_ATTEMPTS, NewSource, SourceTarget, Store};
+use crate::schedule;
+use crate::settings::{CacheSettings, SyncSettings};
+use crate::store::{self, FeedFacts, FetchRecord, KnownEntries, MAX_ATTEMPTS, NewSource, SourceTarget, Store};
 
 /// The cache, shared by the tasks of a sync. One writer at a time.
 pub type SharedStore = Arc<Mutex<Store>>;
 
-/// How many sources are fetched at once.
+/// How many sources are fetched at once, and how the schedule treats them.
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
     pub concurrency: usize,
     /// At most this many connections to one host at a time, out of politeness.
     pub per_host: usize,
+    /// The regular refresh interval, in seconds, for sources without their own.
+    pub interval: i64,
+    /// A refresh the reader asked for: sources fetched a moment ago are passed over (see
+    /// `schedule::held_back`). Every refresh passes over a server that asked to wait.
+    pub manual: bool,
 }
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { concurrency: 8, per_host: 2 }
+        SyncOptions { concurrency: 8, per_host: 2, interval: schedule::DEFAULT_INTERVAL, manual: false }
     }
+}
+
+impl SyncOptions {
+    /// The options the reader's settings give.
+    pub fn from_settings(settings: &SyncSettings) -> SyncOptions {
+        SyncOptions {
+            concurrency: settings.concurrency.clamp(1, 32) as usize,
+            interval: settings.interval_seconds().unwrap_or(schedule::DEFAULT_INTERVAL),
+            ..SyncOptions::default()
+        }
+    }
+}
+
+/// A source's regular interval, in seconds: its own, else the options'.
+pub fn interval_of(source: &SourceTarget, default: i64) -> i64 {
+    source.refresh_minutes.filter(|&m| m > 0).map_or(default, |m| m * schedule::MINUTE)
+}
+
+/// The fetcher a source is reached with: its own proxy and User-Agent, if it has them.
+pub fn fetcher_for(fetcher: &Fetcher, source: &SourceTarget) -> Result<Fetcher> {
+    let proxy = source.proxy.as_deref().map(ProxyChoice::from_setting);
+    fetcher.routed(proxy.as_ref(), source.user_agent.as_deref())
 }
 
 /// Article pages of one source fetched at once.
@@ -67,27 +95,35 @@ pub struct Progress<'a> {
     pub result: std::result::Result<&'a RefreshOutcome, &'a SyncError>,
 }
 
-/// Refreshes one source: the whole recipe.
-pub async fn refresh_source(store: &SharedStore, fetcher: &Fetcher, source: &SourceTarget) -> Result<RefreshOutcome> {
+/// Refreshes one source: the whole recipe. `interval` is its regular refresh interval, in seconds.
+pub async fn refresh_source(
+    store: &SharedStore,
+    fetcher: &Fetcher,
+    source: &SourceTarget,
+    interval: i64,
+) -> Result<RefreshOutcome> {
     let id = source.id;
     let url = Url::parse(&source.url).map_err(|_| Error::UnsupportedUrl { url: source.url.clone() })?;
     let validators = Validators { etag: source.etag.clone(), last_modified: source.last_modified.clone() };
+    let fetcher = &fetcher_for(fetcher, source)?;
 
     // Fetch, conditionally: a 304 costs no parse, and no write unless the source's status must change.
     let response = match fetcher.fetch(&url, &validators).await? {
-        Fetched::NotModified { validators, moved_to } => {
+        Fetched::NotModified { validators, moved_to, fresh_for } => {
             let record = FetchRecord {
                 etag: validators.etag,
                 last_modified: validators.last_modified,
                 body_hash: None,
                 moved_to: moved_to.as_ref().map(Url::to_string),
+                fresh_until: schedule::fresh_until(store::now(), interval, fresh_for, None),
             };
             with_store(store, move |s| s.record_unchanged(id, &record)).await?;
             return Ok(RefreshOutcome { unchanged: true, ..Default::default() });
         }
         Fetched::Body(response) => response,
     };
-    let record = fetch_record(&response);
+    let mut record = fetch_record(&response);
+    record.fresh_until = schedule::fresh_until(store::now(), interval, response.fresh_for, None);
 
     // A server that ignores validators but sends the same bytes costs no parse either.
     if record.body_hash == source.body_hash {
@@ -97,6 +133,7 @@ pub async fn refresh_source(store: &SharedStore, fetcher: &Fetcher, source: &Sou
 
     // Parse and sanitize, off the async threads.
     let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url).await?;
+    record.fresh_until = schedule::fresh_until(store::now(), interval, response.fresh_for, feed.ttl_minutes);
 
     // Full text from the article pages of summaries not seen before.
     let known = with_store(store, move |s| s.known_entries(id)).await?;
@@ -120,6 +157,16 @@ pub async fn sync_all(
     sync_sources(store, fetcher, options, targets, on_progress).await
 }
 
+/// The sources a refresh fetches now, and how many it passes over (see `schedule::held_back`).
+pub fn ready_now(targets: Vec<SourceTarget>, manual: bool) -> (Vec<SourceTarget>, u64) {
+    let now = store::now();
+    let before = targets.len();
+    let ready: Vec<SourceTarget> =
+        targets.into_iter().filter(|t| schedule::held_back(&t.clock, now, manual).is_none()).collect();
+    let skipped = (before - ready.len()) as u64;
+    (ready, skipped)
+}
+
 /// Refreshes the given sources, as [`sync_all`] does for every one.
 pub async fn sync_sources(
     store: &SharedStore,
@@ -128,6 +175,7 @@ pub async fn sync_sources(
     targets: Vec<SourceTarget>,
     on_progress: impl Fn(Progress<'_>),
 ) -> Result<SyncReport> {
+    let (targets, skipped) = ready_now(targets, options.manual);
     let total = targets.len();
     let global = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
@@ -143,16 +191,17 @@ pub async fn sync_sources(
             .clone();
         let (global, store, fetcher) = (global.clone(), store.clone(), fetcher.clone());
         let (id, url) = (target.id, target.url.clone());
+        let interval = interval_of(&target, options.interval);
         // Wait for the host first, so a busy host does not hold global slots other hosts could use.
         let handle = tasks.spawn(async move {
             let _host = host_limit.acquire_owned().await;
             let _slot = global.acquire_owned().await;
-            refresh_source(&store, &fetcher, &target).await
+            refresh_source(&store, &fetcher, &target, interval).await
         });
         urls.insert(handle.id(), (id, url));
     }
 
-    let mut report = SyncReport { sources: total as u64, ..Default::default() };
+    let mut report = SyncReport { sources: total as u64, skipped, ..Default::default() };
     let mut done = 0;
     while let Some(joined) = tasks.join_next_with_id().await {
         done += 1;
@@ -171,7 +220,13 @@ pub async fn sync_sources(
             Err(error) => {
                 let failure = SyncError { source_id, url: url.clone(), code: error.code(), message: error.to_string() };
                 let (code, message) = (failure.code.clone(), failure.message.clone());
-                with_store(store, move |s| s.record_failure(source_id, &code, &message)).await?;
+                let wait = match &error {
+                    Error::Http { status: 429 | 503, retry_after, .. } => {
+                        schedule::retry_after_until(store::now(), *retry_after)
+                    }
+                    _ => None,
+                };
+                with_store(store, move |s| s.record_failure(source_id, &code, &message, wait)).await?;
                 report.failed += 1;
                 on_progress(Progress { done, total, source_id, url: &url, result: Err(&failure) });
                 report.errors.push(failure);
@@ -254,6 +309,25 @@ pub async fn subscribe_page(
     .await?;
     let source = with_store(store, move |s| s.source_info(id)).await?;
     Ok(Subscribed { source, outcome, offered })
+}
+
+/// The feeds `input` leads to, for the reader to choose from before subscribing: itself when it is a
+/// feed (with its title), else those the web page offers.
+pub async fn find_feeds(fetcher: &Fetcher, input: &str) -> Result<Vec<FeedLink>> {
+    let url = parse_user_url(input)?;
+    let response = fetcher.get(&url, Kind::Feed).await?;
+    let (body, content_type, final_url) =
+        (response.body.clone(), response.content_type.clone(), response.final_url.clone());
+    match run_blocking(move || parse_feed(&body, content_type.as_deref(), &final_url)).await {
+        Ok(feed) => {
+            let address = response.moved_to.clone().unwrap_or(url);
+            Ok(vec![FeedLink { url: address.into(), title: Some(feed.title) }])
+        }
+        Err(Error::NotAFeed { .. }) if is_web_page(&response.body, response.content_type.as_deref()) => {
+            discover(fetcher, &response).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 async fn refuse_if_subscribed(store: &SharedStore, url: &Url) -> Result<()> {
@@ -536,5 +610,6 @@ fn fetch_record(response: &Response) -> FetchRecord {
         last_modified: response.validators.last_modified.clone(),
         body_hash: Some(Sha256::digest(&response.body).iter().map(|b| format!("{b:02x}")).collect()),
         moved_to: response.moved_to.as_ref().map(Url::to_string),
+        fresh_until: None,
     }
 }

@@ -26,6 +26,12 @@ const SOURCE_FIELDS: &[&str] = &[
     "last_error",
     "full_text",
     "icon_url",
+    "feed_title",
+    "refresh_interval",
+    "proxy",
+    "user_agent",
+    "notify",
+    "retry_after",
 ];
 const LIST_FIELDS: &[&str] = &[
     "id",
@@ -40,7 +46,7 @@ const LIST_FIELDS: &[&str] = &[
     "read",
     "bookmarked",
 ];
-const SYNC_FIELDS: &[&str] = &["sources", "new", "updated", "unchanged", "failed", "errors"];
+const SYNC_FIELDS: &[&str] = &["sources", "new", "updated", "unchanged", "failed", "skipped", "errors"];
 const SYNC_ERROR_FIELDS: &[&str] = &["source_id", "url", "code", "message"];
 const LAST_ERROR_FIELDS: &[&str] = &["code", "message", "at"];
 

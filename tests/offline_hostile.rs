@@ -267,7 +267,7 @@ async fn a_cleanup_in_another_process_never_deletes_the_file_of_a_picture_being_
     let both = [(old_item.0, old_item.1, old_item.2.as_str()), (new_item.0, new_item.1, new_item.2.as_str())];
     server.route("/feed.xml", Route::feed(rss(&server, &both), "application/rss+xml"));
     let target = store.lock().unwrap().sync_targets().unwrap().remove(0);
-    sync::refresh_source(&store, &fetcher(), &target).await.unwrap();
+    sync::refresh_source(&store, &fetcher(), &target, offprint::schedule::DEFAULT_INTERVAL).await.unwrap();
     let new_id = {
         let s = store.lock().unwrap();
         let list = s.list_entries(&EntryFilter { limit: 10, ..Default::default() }).unwrap();

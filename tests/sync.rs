@@ -464,7 +464,7 @@ async fn never_fetches_more_sources_at_once_than_the_concurrency_allows() {
         server.route("/feed", Route::fixture("rss092.xml").delayed(Duration::from_millis(150)));
     }
     first.reset_counts();
-    let options = SyncOptions { concurrency: 3, per_host: 2 };
+    let options = SyncOptions { concurrency: 3, per_host: 2, ..SyncOptions::default() };
     let report = sync::sync_all(&reader.store, &reader.fetcher, &options, |_| {}).await.unwrap();
     assert_eq!((report.sources, report.new, report.failed), (6, 6, 0), "{report:?}");
     assert!(first.max_in_flight() <= 3, "{} requests at once", first.max_in_flight());

@@ -14,12 +14,14 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::export;
 use crate::extract::FullTextMode;
-use crate::fetch::{FetchConfig, Fetcher};
+use crate::fetch::Fetcher;
 use crate::localize::key_of_local_url;
 use crate::model::EntryFilter;
-use crate::settings;
-use crate::store::Store;
+use crate::opml::{self, OpmlFeed};
+use crate::settings::{self, SyncSettings};
+use crate::store::{SourceSettings, Store};
 use crate::sync::{self, SharedStore, SyncOptions};
 
 #[derive(Parser)]
@@ -52,9 +54,9 @@ enum Command {
         /// Put the source in this folder
         #[arg(long, value_name = "NAME")]
         folder: Option<String>,
-        /// When to fetch an entry's full text from its article page
-        #[arg(long, value_name = "MODE", default_value = "auto", value_parser = ["off", "auto", "always"])]
-        full_text: String,
+        /// When to fetch an entry's full text from its article page [default: the full_text setting]
+        #[arg(long, value_name = "MODE", value_parser = ["off", "auto", "always"])]
+        full_text: Option<String>,
         /// When URL is a web page offering several feeds, subscribe to the Nth (from 1)
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
         pick: u16,
@@ -75,9 +77,9 @@ enum Command {
     },
     /// Fetch every source now; failed sources are reported, the others go on
     Sync {
-        /// How many sources to fetch at once
-        #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
-        concurrency: u16,
+        /// How many sources to fetch at once [default: the concurrency setting]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: Option<u16>,
         #[command(flatten)]
         json: Json,
     },
@@ -127,6 +129,55 @@ enum Command {
     /// Put a source in a folder, or out of any with an empty NAME
     #[command(allow_negative_numbers = true)]
     Move { source_id: i64, folder: String },
+    /// Give a source your own name, or with an empty TITLE its feed's title again
+    #[command(allow_negative_numbers = true)]
+    Rename { source_id: i64, title: String },
+    /// Show a source's own settings, or change them (an empty value follows the reader's setting)
+    #[command(allow_negative_numbers = true)]
+    Source {
+        source_id: i64,
+        /// Minutes between background refreshes of this source (5 to 10080)
+        #[arg(long, value_name = "MINUTES")]
+        refresh_interval: Option<String>,
+        /// `direct` (no proxy) or a proxy URL such as socks5h://127.0.0.1:9050
+        #[arg(long, value_name = "PROXY")]
+        proxy: Option<String>,
+        /// The User-Agent sent to this source
+        #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+        user_agent: Option<String>,
+        /// Whether new stories of this source count in the desktop notification
+        #[arg(long, value_name = "ON_OFF", value_parser = ["on", "off"])]
+        notify: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List folders with their sources and unread counts
+    Folders {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Rename a folder (to an existing folder's name: the two merge)
+    RenameFolder { name: String, new_name: String },
+    /// Unsubscribe from every source of a folder; bookmarked entries stay readable
+    RemoveFolder { name: String },
+    /// Subscribe to the feeds of an OPML file (nested outlines become folders); the feeds are fetched
+    /// by the next sync
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Write the sources as OPML, or the bookmarked entries with their content
+    Export {
+        #[arg(value_parser = ["opml", "bookmarks"])]
+        what: String,
+        /// For bookmarks: html (one page, pictures inside), markdown or json
+        #[arg(long, value_name = "FORMAT", default_value = "html", value_parser = ["html", "markdown", "json"])]
+        format: String,
+        /// Write to this file instead of stdout
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Write a cached picture's bytes, by its local URL or key
     Image {
         /// A picture's `local_url` from `show --json` (offprint-img://localhost/KEY), or its KEY
@@ -218,8 +269,12 @@ fn run(cli: Cli) -> Result<()> {
     let store = Store::open_in(&data_dir)?;
     match cli.command {
         Command::Add { url, folder, full_text, pick, json } => {
-            let mode = FullTextMode::parse(&full_text)?;
-            let (store, fetcher) = (shared(store), Fetcher::new(FetchConfig::default())?);
+            let settings = SyncSettings::load(&store)?;
+            let mode = match full_text {
+                Some(mode) => FullTextMode::parse(&mode)?,
+                None => settings.default_full_text(),
+            };
+            let (store, fetcher) = (shared(store), Fetcher::new(settings.fetch_config())?);
             let subscribed = runtime()?.block_on(async {
                 let subscribed = sync::subscribe_page(&store, &fetcher, &url, folder, mode, pick.into()).await?;
                 sync::fetch_pictures(&store, &fetcher).await?;
@@ -242,8 +297,12 @@ fn run(cli: Cli) -> Result<()> {
             emit(json, &sources, || output::sources(&sources))
         }
         Command::Sync { concurrency, json } => {
-            let (store, fetcher) = (shared(store), Fetcher::new(FetchConfig::default())?);
-            let options = SyncOptions { concurrency: concurrency.into(), ..SyncOptions::default() };
+            let settings = SyncSettings::load(&store)?;
+            let mut options = SyncOptions::from_settings(&settings);
+            if let Some(n) = concurrency {
+                options.concurrency = n.into();
+            }
+            let (store, fetcher) = (shared(store), Fetcher::new(settings.fetch_config())?);
             let report = runtime()?.block_on(async {
                 let report = sync::sync_all(&store, &fetcher, &options, output::progress).await?;
                 sync::clean_up(&store).await?;
@@ -294,6 +353,89 @@ fn run(cli: Cli) -> Result<()> {
                 None => println!("Source {source_id} is in no folder."),
             }
             Ok(())
+        }
+        Command::Rename { source_id, title } => {
+            let mut store = store;
+            store.rename_source(source_id, Some(&title))?;
+            let source = store.source_info(source_id)?;
+            println!("Source {source_id} is now \u{2068}{}\u{2069}.", source.title);
+            Ok(())
+        }
+        Command::Source { source_id, refresh_interval, proxy, user_agent, notify, json } => {
+            let mut store = store;
+            let current = store.source_info(source_id)?;
+            let changing = refresh_interval.is_some() || proxy.is_some() || user_agent.is_some() || notify.is_some();
+            if changing {
+                let minutes = match refresh_interval.as_deref().map(str::trim) {
+                    None => current.refresh_interval,
+                    Some("") => None,
+                    Some(text) => Some(text.parse::<i64>().map_err(|_| {
+                        Error::InvalidArgument(format!(
+                            "refresh_interval cannot be {text:?}; it is a whole number of minutes"
+                        ))
+                    })?),
+                };
+                let wanted = SourceSettings {
+                    refresh_interval: minutes,
+                    proxy: proxy.or(current.proxy),
+                    user_agent: user_agent.or(current.user_agent),
+                    notify: notify.map_or(current.notify, |n| n == "on"),
+                };
+                store.set_source_settings(source_id, &settings::check_source_settings(&wanted)?)?;
+            }
+            let source = store.source_info(source_id)?;
+            emit(json, &source, || output::source_settings(&source))
+        }
+        Command::Folders { json } => {
+            let folders = store.folders()?;
+            emit(json, &folders, || output::folders(&folders))
+        }
+        Command::RenameFolder { name, new_name } => {
+            let mut store = store;
+            let moved = store.rename_folder(&name, &new_name)?;
+            println!("Folder \u{2068}{name}\u{2069} is now \u{2068}{}\u{2069} ({moved} sources).", new_name.trim());
+            Ok(())
+        }
+        Command::RemoveFolder { name } => {
+            let mut store = store;
+            let ids = store.folder_sources(&name)?;
+            for id in &ids {
+                store.remove_source(*id)?;
+            }
+            println!(
+                "Folder \u{2068}{name}\u{2069} removed with its {} sources; their bookmarked entries stay.",
+                ids.len()
+            );
+            Ok(())
+        }
+        Command::Import { file, json } => {
+            let mut store = store;
+            let bytes = std::fs::read(&file).map_err(|e| Error::io(format!("cannot read {}", file.display()), e))?;
+            let outlines = opml::parse(&bytes)?;
+            let mode = SyncSettings::load(&store)?.default_full_text();
+            let mut report = store.import_sources(&outlines.feeds, mode)?;
+            report.skipped.splice(0..0, outlines.skipped);
+            emit(json, &report, || output::imported(&report))
+        }
+        Command::Export { what, format, output } => {
+            let bytes = match what.as_str() {
+                "opml" => {
+                    let feeds: Vec<OpmlFeed> = store
+                        .list_sources()?
+                        .into_iter()
+                        .map(|s| OpmlFeed { url: s.url, title: Some(s.title), site_url: s.site_url, folder: s.folder })
+                        .collect();
+                    opml::write("Offprint subscriptions", &feeds).into_bytes()
+                }
+                _ => export::bookmarks(&store, format.parse()?)?,
+            };
+            match output {
+                Some(path) => crate::paths::write_whole(&path, &bytes),
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().lock().write_all(&bytes).map_err(|e| Error::io("cannot write to stdout", e))
+                }
+            }
         }
         Command::Image { local_url, output } => {
             let key = key_of_local_url(&local_url)

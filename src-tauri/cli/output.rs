@@ -3,7 +3,10 @@
 use std::fmt::Write;
 
 use crate::discover::FeedLink;
-use crate::model::{CacheInfo, CleanupReport, EntryDetail, EntrySummary, RefreshOutcome, SourceInfo, SyncReport};
+use crate::model::{
+    CacheInfo, CleanupReport, EntryDetail, EntrySummary, FolderInfo, RefreshOutcome, SourceInfo, SyncReport,
+};
+use crate::store::ImportReport;
 use crate::sync::Progress;
 use crate::text::html_to_paragraphs;
 
@@ -21,6 +24,55 @@ pub(super) fn offered(feeds: &[FeedLink], picked: usize) -> String {
         let _ = writeln!(out, "{mark} {}. {title}{}", n + 1, feed.url);
     }
     let _ = writeln!(out, "Subscribed to number {picked}; choose another with --pick N.");
+    out
+}
+
+pub(super) fn source_settings(s: &SourceInfo) -> String {
+    let or_setting = |value: &Option<String>, setting: &str| match value {
+        Some(v) => v.clone(),
+        None => format!("(the {setting} setting)"),
+    };
+    let interval = s.refresh_interval.map(|m| format!("{m} minutes"));
+    let mut out = format!("Source {}: \u{2068}{}\u{2069}\n", s.id, s.title);
+    let _ = writeln!(out, "  refresh_interval = {}", or_setting(&interval, "refresh_interval"));
+    let _ = writeln!(out, "  proxy = {}", or_setting(&s.proxy, "proxy"));
+    let _ = writeln!(out, "  user_agent = {}", or_setting(&s.user_agent, "user_agent"));
+    let _ = writeln!(out, "  notify = {}", if s.notify { "on" } else { "off" });
+    if let Some(until) = &s.retry_after {
+        let _ = writeln!(out, "  its server asked not to be fetched before {until}");
+    }
+    out
+}
+
+pub(super) fn folders(folders: &[FolderInfo]) -> String {
+    if folders.is_empty() {
+        return "No folders yet. Put a source in one with: offprint-cli move SOURCE_ID FOLDER\n".into();
+    }
+    folders
+        .iter()
+        .map(|f| {
+            let sources = plural(f.source_count as usize, "source", "sources");
+            format!("\u{2068}{}\u{2069}  {} {sources}, {} unread\n", f.name, f.source_count, f.unread_count)
+        })
+        .collect()
+}
+
+pub(super) fn imported(report: &ImportReport) -> String {
+    let mut out = format!(
+        "Imported {} {}; they are fetched by the next sync.\n",
+        report.added.len(),
+        plural(report.added.len(), "source", "sources")
+    );
+    for s in &report.added {
+        let folder = s.folder.as_deref().map(|f| format!(" [{f}]")).unwrap_or_default();
+        let _ = writeln!(out, "  + {} \u{2068}{}\u{2069}{folder}  {}", s.id, s.title, s.url);
+    }
+    if !report.skipped.is_empty() {
+        let _ = writeln!(out, "Skipped {}:", report.skipped.len());
+        for s in &report.skipped {
+            let _ = writeln!(out, "  - {}: {}", s.url, s.reason);
+        }
+    }
     out
 }
 
@@ -61,6 +113,10 @@ pub(super) fn sync_report(r: &SyncReport) -> String {
         "Synced {} sources: {} new, {} updated, {} unchanged, {} failed.\n",
         r.sources, r.new, r.updated, r.unchanged, r.failed
     );
+    if r.skipped > 0 {
+        let sources = plural(r.skipped as usize, "source was", "sources were");
+        let _ = writeln!(out, "  {} {sources} not fetched: their server asked to wait (see sources).", r.skipped);
+    }
     for e in &r.errors {
         let _ = writeln!(out, "  source {} ({}): {} [{}]", e.source_id, e.url, e.message, e.code);
     }

@@ -7,10 +7,12 @@ use tauri_plugin_opener::OpenerExt;
 
 use super::AppState;
 use super::offline::{self, Trigger};
+use crate::discover::FeedLink;
 use crate::error::Error;
 use crate::extract::FullTextMode;
 use crate::model::{CacheInfo, CleanupReport, Cursor, EntryDetail, EntryFilter, EntryPage, SourceInfo, SyncReport};
 use crate::settings::{CacheSettings, ReadingSettings};
+use crate::store::{self, SourceTarget};
 use crate::sync::{self, Progress, SyncOptions, with_store};
 
 /// The page size when the window does not ask for one, and the most it may ask for.
@@ -202,11 +204,21 @@ async fn mark_all_read(state: State<'_, AppState>, query: EntryQuery) -> Result<
 #[tauri::command]
 async fn add_source(state: State<'_, AppState>, url: String, folder: Option<String>) -> Result<SourceInfo> {
     let folder = folder.map(|f| f.trim().to_owned()).filter(|f| !f.is_empty());
-    let (source, _) = sync::subscribe(&state.writer, &state.fetcher, &url, folder, FullTextMode::Auto).await?;
+    let (settings, fetcher) = state.fetcher().await?;
+    let mode = settings.default_full_text();
+    let (source, _) = sync::subscribe(&state.writer, &fetcher, &url, folder, mode).await?;
+    state.fetched_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(source.id, store::now());
     // The stories are there to read at once; their pictures follow in the background.
-    let (writer, fetcher) = (state.writer.clone(), state.fetcher.clone());
+    let writer = state.writer.clone();
     tauri::async_runtime::spawn(async move { sync::fetch_pictures(&writer, &fetcher).await });
     Ok(source)
+}
+
+/// The feeds an address leads to: the feed itself, or those a web page offers, for the reader to choose.
+#[tauri::command]
+async fn find_feeds(state: State<'_, AppState>, url: String) -> Result<Vec<FeedLink>> {
+    let (_, fetcher) = state.fetcher().await?;
+    Ok(sync::find_feeds(&fetcher, &url).await?)
 }
 
 /// Syncs every source, or only `source_id`, sending [`SYNC_PROGRESS`] after each. One sync at a time.
@@ -220,8 +232,7 @@ pub(super) async fn retry_sync<R: Runtime>(app: &AppHandle<R>) -> Result<SyncRep
     sync_sources_now(app, None, Trigger::Retry).await
 }
 
-/// The one way the window syncs. After a sync of every source, the window learns whether the network
-/// was reached, and old entries are cleaned up in the background.
+/// A sync the reader or a retry asked for. One sync at a time.
 async fn sync_sources_now<R: Runtime>(
     app: &AppHandle<R>,
     source_id: Option<i64>,
@@ -235,12 +246,30 @@ async fn sync_sources_now<R: Runtime>(
         Some(id) => vec![with_store(&state.reader, move |s| s.sync_target(id)).await?],
         None => with_store(&state.reader, |s| s.sync_targets()).await?,
     };
-    let report = sync::sync_sources(&state.writer, &state.fetcher, &SyncOptions::default(), targets, |p| {
+    Ok(run_sync(app, targets, trigger, source_id.is_none()).await?)
+}
+
+/// The one way the window syncs, with the sync lock held. The reader's own refreshes pass over sources
+/// fetched a moment ago; every sync passes over servers that asked to wait. After a sync of every
+/// source (`whole`), the window learns whether the network was reached, and old entries are cleaned up
+/// in the background. New stories make one notification.
+pub(super) async fn run_sync<R: Runtime>(
+    app: &AppHandle<R>,
+    targets: Vec<SourceTarget>,
+    trigger: Trigger,
+    whole: bool,
+) -> crate::error::Result<SyncReport> {
+    let state = app.state::<AppState>();
+    let (settings, fetcher) = state.fetcher().await?;
+    let options = SyncOptions { manual: trigger == Trigger::Reader, ..SyncOptions::from_settings(&settings) };
+    let targets = state.with_recent_fetches(targets);
+    let report = sync::sync_sources(&state.writer, &fetcher, &options, targets, |p| {
+        state.fetched_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(p.source_id, store::now());
         // A window that is gone cannot be told; the sync goes on regardless.
         let _ = app.emit(SYNC_PROGRESS, ProgressEvent::from(p));
     })
     .await?;
-    if source_id.is_none() {
+    if whole {
         offline::after_sync(app, &report, trigger);
         let writer = state.writer.clone();
         tauri::async_runtime::spawn(async move { sync::clean_up(&writer).await });
@@ -285,6 +314,7 @@ pub(super) fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         set_read_many,
         mark_all_read,
         add_source,
+        find_feeds,
         sync_now,
         open_link,
         get_settings,
@@ -293,6 +323,18 @@ pub(super) fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         get_cache_info,
         get_cache_settings,
         set_cache_settings,
-        clean_cache
+        clean_cache,
+        super::sources::remove_source,
+        super::sources::rename_source,
+        super::sources::move_source,
+        super::sources::set_source_settings,
+        super::sources::list_folders,
+        super::sources::rename_folder,
+        super::sources::remove_folder,
+        super::sources::import_opml,
+        super::sources::export_opml,
+        super::sources::export_bookmarks,
+        super::sources::get_sync_settings,
+        super::sources::set_sync_settings
     ]
 }

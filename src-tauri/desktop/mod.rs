@@ -5,7 +5,10 @@
 
 mod commands;
 mod offline;
+mod schedule;
+mod sources;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -13,19 +16,23 @@ use tauri::webview::NewWindowResponse;
 use tauri::{Builder, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
 
 use crate::error::Result;
-use crate::fetch::{FetchConfig, Fetcher};
-use crate::settings::ReadingSettings;
-use crate::store::Store;
-use crate::sync::SharedStore;
+use crate::fetch::Fetcher;
+use crate::settings::{ReadingSettings, SyncSettings};
+use crate::store::{SourceTarget, Store};
+use crate::sync::{SharedStore, with_store};
 
 /// What every command reaches: the cache (one writer, one reader, so lists stay quick while a sync
 /// writes), the HTTP client, and a lock that keeps two syncs from running at once.
 pub struct AppState {
     pub(crate) writer: SharedStore,
     pub(crate) reader: SharedStore,
-    pub(crate) fetcher: Fetcher,
+    /// Built from the proxy and User-Agent settings; rebuilt when they change.
+    fetcher: Mutex<Fetcher>,
     pub(crate) syncing: tokio::sync::Mutex<()>,
     pub(crate) reconnect: Mutex<offline::Reconnect>,
+    /// When this window last fetched each source (Unix seconds). The cache notes an unchanged fetch only
+    /// coarsely, and the manual refresh's throttle needs the moment.
+    pub(crate) fetched_at: Mutex<HashMap<i64, i64>>,
 }
 
 impl AppState {
@@ -33,13 +40,39 @@ impl AppState {
     pub fn open(data_dir: &std::path::Path) -> Result<AppState> {
         let writer = Store::open_in(data_dir)?;
         let reader = Store::open_in(data_dir)?;
+        let fetcher = Fetcher::new(SyncSettings::load(&reader)?.fetch_config())?;
         Ok(AppState {
             writer: Arc::new(Mutex::new(writer)),
             reader: Arc::new(Mutex::new(reader)),
-            fetcher: Fetcher::new(FetchConfig::default())?,
+            fetcher: Mutex::new(fetcher),
             syncing: tokio::sync::Mutex::new(()),
             reconnect: Mutex::new(offline::Reconnect::default()),
+            fetched_at: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// `targets` with the moment this window last fetched each, where the cache knows only coarsely.
+    pub(crate) fn with_recent_fetches(&self, mut targets: Vec<SourceTarget>) -> Vec<SourceTarget> {
+        let fetched_at = self.fetched_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for target in &mut targets {
+            if let Some(&at) = fetched_at.get(&target.id) {
+                target.clock.last_attempt_at = target.clock.last_attempt_at.max(Some(at));
+            }
+        }
+        targets
+    }
+
+    /// The settings every fetch follows now, and a fetcher that follows them: a changed proxy or
+    /// User-Agent applies from the next request on.
+    pub(crate) async fn fetcher(&self) -> Result<(SyncSettings, Fetcher)> {
+        let settings = with_store(&self.reader, |s| SyncSettings::load(s)).await?;
+        let wanted = settings.fetch_config();
+        let mut fetcher = self.fetcher.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let current = fetcher.config();
+        if current.proxy != wanted.proxy || current.user_agent != wanted.user_agent {
+            *fetcher = Fetcher::new(wanted)?;
+        }
+        Ok((settings, fetcher.clone()))
     }
 }
 
@@ -62,6 +95,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             ReadingSettings::load(&reader)?
         };
         main_window(app.handle(), &settings)?;
+        schedule::start(app.handle().clone());
         Ok(())
     })
 }

@@ -85,6 +85,8 @@ pub enum Trigger {
     Reader,
     /// A retry scheduled after a sync that found no network.
     Retry,
+    /// The background refresh of the sources that are due.
+    Schedule,
 }
 
 /// After every sync of all sources: tells the window whether the network was reached, and when it was

@@ -116,6 +116,7 @@ fn convert(feed: Feed, feed_url: &Url) -> ParsedFeed {
 
     ParsedFeed {
         icon: icon.map(String::from),
+        ttl_minutes: feed.ttl,
         title: title.unwrap_or_else(|| {
             site_url.as_ref().and_then(Url::host_str).or(feed_url.host_str()).unwrap_or("Untitled").to_owned()
         }),

@@ -33,6 +33,9 @@ pub struct FetchRecord {
     pub body_hash: Option<String>,
     /// The source moved for good (301/308): its new address.
     pub moved_to: Option<String>,
+    /// The server's caching headers or the feed's ttl say nothing changes before this time (see
+    /// `schedule::fresh_until`).
+    pub fresh_until: Option<i64>,
 }
 
 /// What the cache already holds of an entry, so a sync can tell what work it still needs.
@@ -86,11 +89,21 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE sources SET etag = ?2, last_modified = ?3, body_hash = coalesce(?4, body_hash), last_ok_at = ?5,
-                    last_error_code = NULL, last_error_message = NULL, last_error_at = NULL, error_count = 0
+                    last_error_code = NULL, last_error_message = NULL, last_error_at = NULL, error_count = 0,
+                    next_check_at = ?7, retry_after_at = NULL
               WHERE id = ?1
                 AND (etag IS NOT ?2 OR last_modified IS NOT ?3 OR (?4 IS NOT NULL AND body_hash IS NOT ?4)
-                     OR last_error_code IS NOT NULL OR last_ok_at IS NULL OR last_ok_at < ?5 - ?6)",
-            params![source_id, fetch.etag, fetch.last_modified, fetch.body_hash, now(), LAST_OK_RESOLUTION],
+                     OR last_error_code IS NOT NULL OR last_ok_at IS NULL OR last_ok_at < ?5 - ?6
+                     OR next_check_at IS NOT ?7 OR retry_after_at IS NOT NULL)",
+            params![
+                source_id,
+                fetch.etag,
+                fetch.last_modified,
+                fetch.body_hash,
+                now(),
+                LAST_OK_RESOLUTION,
+                fetch.fresh_until
+            ],
         )?;
         follow_move(&tx, source_id, fetch)?;
         tx.commit()?;
@@ -187,9 +200,9 @@ fn record_success(
         "UPDATE sources SET etag = ?2, last_modified = ?3, body_hash = coalesce(?4, body_hash),
                 title = coalesce(nullif(?5, ''), title), site_url = coalesce(?6, site_url),
                 last_ok_at = ?7, last_error_code = NULL, last_error_message = NULL, last_error_at = NULL,
-                error_count = 0
+                error_count = 0, next_check_at = ?8, retry_after_at = NULL
           WHERE id = ?1",
-        params![source_id, fetch.etag, fetch.last_modified, fetch.body_hash, title, site_url, now()],
+        params![source_id, fetch.etag, fetch.last_modified, fetch.body_hash, title, site_url, now(), fetch.fresh_until],
     )?;
     if changed == 0 {
         return Err(Error::NotFound { what: "source", id: source_id });

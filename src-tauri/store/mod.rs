@@ -22,7 +22,7 @@ use crate::sanitize::SANITIZER_VERSION;
 pub use entries::{FeedFacts, FetchRecord, KnownEntries, KnownEntry};
 pub use images::{ImageFile, MAX_ATTEMPTS};
 pub use retention::Retention;
-pub use sources::{NewSource, SourceTarget};
+pub use sources::{ImportReport, Imported, NewSource, SourceSettings, SourceTarget};
 
 /// The migrations, in order; the schema version is the number applied. Never edit a shipped one.
 const MIGRATIONS: &[&str] = &[
@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_meta.sql"),
     include_str!("migrations/0003_settings.sql"),
     include_str!("migrations/0004_offline.sql"),
+    include_str!("migrations/0005_manage.sql"),
 ];
 
 /// Name of the database file inside the data directory.

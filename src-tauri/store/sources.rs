@@ -6,7 +6,10 @@ use super::images::local_url_of_key;
 use super::{Store, now, rfc3339};
 use crate::error::{Error, Result};
 use crate::extract::FullTextMode;
-use crate::model::{SourceError, SourceInfo};
+use crate::fetch::parse_user_url;
+use crate::model::{FolderInfo, SourceError, SourceInfo};
+use crate::opml::{OpmlFeed, Skipped};
+use crate::schedule::Clock;
 
 /// A source about to be subscribed.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +21,34 @@ pub struct NewSource {
     pub full_text: FullTextMode,
 }
 
+/// What an import subscribed to and what it passed over.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub added: Vec<Imported>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A source an import subscribed to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Imported {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub folder: Option<String>,
+}
+
+/// A source's own settings; `None` follows the reader's settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSettings {
+    /// Minutes between background refreshes.
+    pub refresh_interval: Option<i64>,
+    /// `direct` or a proxy URL.
+    pub proxy: Option<String>,
+    pub user_agent: Option<String>,
+    pub notify: bool,
+}
+
 /// What a refresh needs to know about a source: where it is and what the last fetch saw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceTarget {
@@ -27,6 +58,12 @@ pub struct SourceTarget {
     pub last_modified: Option<String>,
     pub body_hash: Option<String>,
     pub full_text: FullTextMode,
+    /// The source's own proxy (`direct` or a URL) and User-Agent; `None` follows the settings.
+    pub proxy: Option<String>,
+    pub user_agent: Option<String>,
+    /// The source's own refresh interval, in minutes.
+    pub refresh_minutes: Option<i64>,
+    pub clock: Clock,
 }
 
 impl Store {
@@ -49,6 +86,104 @@ impl Store {
             return Err(Error::NotFound { what: "source", id });
         }
         Ok(())
+    }
+
+    /// Gives a source the reader's own name, or with `None` (or an empty name) its feed's title again.
+    pub fn rename_source(&mut self, id: i64, title: Option<&str>) -> Result<()> {
+        let title = title.map(str::trim).filter(|t| !t.is_empty());
+        let changed = self.conn.execute("UPDATE sources SET custom_title = ?2 WHERE id = ?1", params![id, title])?;
+        if changed == 0 {
+            return Err(Error::NotFound { what: "source", id });
+        }
+        Ok(())
+    }
+
+    /// Sets a source's own refresh interval, proxy, User-Agent and notifications, all at once. The
+    /// values are checked by the caller (`settings::SourceSettings`).
+    pub fn set_source_settings(&mut self, id: i64, settings: &SourceSettings) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE sources SET refresh_minutes = ?2, proxy = ?3, user_agent = ?4, notify = ?5 WHERE id = ?1",
+            params![id, settings.refresh_interval, settings.proxy, settings.user_agent, settings.notify],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound { what: "source", id });
+        }
+        Ok(())
+    }
+
+    /// Subscribes to every feed of an outline list in one transaction, without fetching them: each gets
+    /// the list's title (else its host) until its first sync, and the list's folder. Feeds already
+    /// subscribed are passed over and reported with why.
+    pub fn import_sources(&mut self, feeds: &[OpmlFeed], full_text: FullTextMode) -> Result<ImportReport> {
+        let tx = self.conn.transaction()?;
+        let mut report = ImportReport::default();
+        for feed in feeds {
+            let skip = |reason: String| Skipped { url: feed.url.clone(), title: feed.title.clone(), reason };
+            let url = match parse_user_url(&feed.url) {
+                Ok(url) => url,
+                Err(e) => {
+                    report.skipped.push(skip(e.to_string()));
+                    continue;
+                }
+            };
+            let existing: Option<i64> =
+                tx.query_row("SELECT id FROM sources WHERE url = ?1", [url.as_str()], |r| r.get(0)).optional()?;
+            if let Some(id) = existing {
+                report.skipped.push(skip(format!("already subscribed (source {id})")));
+                continue;
+            }
+            let title = feed.title.clone().unwrap_or_else(|| url.host_str().unwrap_or("Untitled").to_owned());
+            let site_url = feed.site_url.as_deref().and_then(|u| parse_user_url(u).ok()).map(String::from);
+            tx.execute(
+                "INSERT INTO sources (url, site_url, title, folder, full_text, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![url.as_str(), site_url, title, feed.folder, full_text.as_str(), now()],
+            )?;
+            let id = tx.last_insert_rowid();
+            report.added.push(Imported { id, url: url.into(), title, folder: feed.folder.clone() });
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Every folder with its sources' count and unread stories, by name.
+    pub fn folders(&self) -> Result<Vec<FolderInfo>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.folder, count(DISTINCT s.id),
+                    count(e.id) FILTER (WHERE coalesce(st.read, 0) = 0)
+               FROM sources s
+               LEFT JOIN entries e ON e.source_id = s.id
+               LEFT JOIN entry_state st ON st.entry_id = e.id
+              WHERE s.folder IS NOT NULL
+              GROUP BY s.folder ORDER BY s.folder COLLATE NOCASE",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok(FolderInfo { name: r.get(0)?, source_count: r.get(1)?, unread_count: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Renames a folder; renaming it to an existing folder's name merges the two. Returns how many
+    /// sources moved.
+    pub fn rename_folder(&mut self, from: &str, to: &str) -> Result<usize> {
+        let to = to.trim();
+        if to.is_empty() {
+            return Err(Error::InvalidArgument("a folder's name cannot be empty".into()));
+        }
+        let moved = self.conn.execute("UPDATE sources SET folder = ?2 WHERE folder = ?1", params![from, to])?;
+        if moved == 0 {
+            return Err(Error::InvalidArgument(format!("there is no folder named {from:?}")));
+        }
+        Ok(moved)
+    }
+
+    /// The ids of the sources in a folder.
+    pub fn folder_sources(&self, folder: &str) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM sources WHERE folder = ?1 ORDER BY id")?;
+        let ids = stmt.query_map([folder], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+        if ids.is_empty() {
+            return Err(Error::InvalidArgument(format!("there is no folder named {folder:?}")));
+        }
+        Ok(ids)
     }
 
     /// Sets when a source's entries get their full text from the article page.
@@ -89,7 +224,10 @@ impl Store {
     /// All sources, or only the one with id `only`.
     fn query_targets(&self, only: Option<i64>) -> Result<Vec<SourceTarget>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, url, etag, last_modified, body_hash, full_text FROM sources
+            "SELECT id, url, etag, last_modified, body_hash, full_text, proxy, user_agent, refresh_minutes,
+                    max(coalesce(last_ok_at, 0), coalesce(last_error_at, 0)), error_count, next_check_at,
+                    retry_after_at
+               FROM sources
               WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([only], |r| {
@@ -100,6 +238,15 @@ impl Store {
                 last_modified: r.get(3)?,
                 body_hash: r.get(4)?,
                 full_text: FullTextMode::parse(&r.get::<_, String>(5)?).unwrap_or_default(),
+                proxy: r.get(6)?,
+                user_agent: r.get(7)?,
+                refresh_minutes: r.get(8)?,
+                clock: Clock {
+                    last_attempt_at: Some(r.get::<_, i64>(9)?).filter(|&t| t > 0),
+                    error_count: r.get::<_, i64>(10)?.clamp(0, i64::from(u32::MAX)) as u32,
+                    fresh_until: r.get(11)?,
+                    retry_after_at: r.get(12)?,
+                },
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -108,18 +255,21 @@ impl Store {
     /// All sources, or only the one with id `only`, with their counts and status.
     fn query_infos(&self, only: Option<i64>) -> Result<Vec<SourceInfo>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT s.id, s.url, s.site_url, s.title, s.folder, s.last_ok_at,
+            "SELECT s.id, s.url, s.site_url, coalesce(s.custom_title, s.title), s.folder, s.last_ok_at,
                     s.last_error_code, s.last_error_message, s.last_error_at,
                     (SELECT count(*) FROM entries e WHERE e.source_id = s.id),
                     (SELECT count(*) FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id
                       WHERE e.source_id = s.id AND coalesce(st.read, 0) = 0),
                     s.full_text,
-                    (SELECT i.key FROM images i WHERE i.url = s.icon_url AND i.status = 'cached')
+                    (SELECT i.key FROM images i WHERE i.url = s.icon_url AND i.status = 'cached'),
+                    s.title, s.refresh_minutes, s.proxy, s.user_agent, s.notify,
+                    CASE WHEN s.retry_after_at > ?2 THEN s.retry_after_at END
                FROM sources s
               WHERE ?1 IS NULL OR s.id = ?1
-              ORDER BY s.folder IS NOT NULL, s.folder COLLATE NOCASE, s.title COLLATE NOCASE, s.id",
+              ORDER BY s.folder IS NOT NULL, s.folder COLLATE NOCASE, coalesce(s.custom_title, s.title) COLLATE NOCASE,
+                       s.id",
         )?;
-        let rows = stmt.query_map([only], |r| {
+        let rows = stmt.query_map(params![only, now()], |r| {
             let last_error = match r.get::<_, Option<String>>(6)? {
                 Some(code) => Some(SourceError {
                     code,
@@ -140,18 +290,25 @@ impl Store {
                 unread_count: r.get(10)?,
                 full_text: r.get(11)?,
                 icon_url: r.get::<_, Option<String>>(12)?.as_deref().map(local_url_of_key),
+                feed_title: r.get(13)?,
+                refresh_interval: r.get(14)?,
+                proxy: r.get(15)?,
+                user_agent: r.get(16)?,
+                notify: r.get(17)?,
+                retry_after: r.get::<_, Option<i64>>(18)?.map(rfc3339),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Records why a refresh failed; the entries already cached are untouched.
-    pub fn record_failure(&mut self, id: i64, code: &str, message: &str) -> Result<()> {
+    /// Records why a refresh failed, and until when its server asked to be left alone; the entries
+    /// already cached are untouched.
+    pub fn record_failure(&mut self, id: i64, code: &str, message: &str, retry_after_at: Option<i64>) -> Result<()> {
         self.conn.execute(
             "UPDATE sources SET last_error_code = ?2, last_error_message = ?3, last_error_at = ?4,
-                    error_count = error_count + 1
+                    error_count = error_count + 1, retry_after_at = ?5
               WHERE id = ?1",
-            params![id, code, message, now()],
+            params![id, code, message, now(), retry_after_at],
         )?;
         Ok(())
     }
@@ -161,7 +318,7 @@ impl Store {
     pub fn remove_source(&mut self, id: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
         let title: String = tx
-            .query_row("SELECT title FROM sources WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT coalesce(custom_title, title) FROM sources WHERE id = ?1", [id], |r| r.get(0))
             .optional()?
             .ok_or(Error::NotFound { what: "source", id })?;
         tx.execute(

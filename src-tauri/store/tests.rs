@@ -298,7 +298,7 @@ fn a_failed_picture_is_tried_again_only_for_a_passing_reason() {
         .unwrap();
     for (id, url) in store.pending_images().unwrap() {
         let error = match url.as_str() {
-            u if u.ends_with("404.png") => Error::Http { url: u.into(), status: 404 },
+            u if u.ends_with("404.png") => Error::Http { url: u.into(), status: 404, retry_after: None },
             u if u.ends_with("down.png") => Error::Connect { url: u.into(), detail: "refused".into() },
             u => Error::NotAnImage { url: u.into(), detail: "svg".into() },
         };

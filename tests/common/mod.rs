@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod offline_site;
+pub mod proxy;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
