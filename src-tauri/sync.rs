@@ -115,7 +115,7 @@ pub async fn refresh_source(
                 last_modified: validators.last_modified,
                 body_hash: None,
                 moved_to: moved_to.as_ref().map(Url::to_string),
-                fresh_until: schedule::fresh_until(store::now(), interval, fresh_for, None),
+                fresh_until: schedule::fresh_until(store::now(), interval, fresh_for, source.ttl_minutes),
             };
             with_store(store, move |s| s.record_unchanged(id, &record)).await?;
             return Ok(RefreshOutcome { unchanged: true, ..Default::default() });
@@ -123,7 +123,7 @@ pub async fn refresh_source(
         Fetched::Body(response) => response,
     };
     let mut record = fetch_record(&response);
-    record.fresh_until = schedule::fresh_until(store::now(), interval, response.fresh_for, None);
+    record.fresh_until = schedule::fresh_until(store::now(), interval, response.fresh_for, source.ttl_minutes);
 
     // A server that ignores validators but sends the same bytes costs no parse either.
     if record.body_hash == source.body_hash {
@@ -296,7 +296,9 @@ pub async fn subscribe_page(
     };
     let address = response.moved_to.clone().unwrap_or(requested).to_string();
     // The source is stored at its final address, so it has not moved.
-    let record = FetchRecord { moved_to: None, ..fetch_record(&response) };
+    let fresh_until =
+        schedule::fresh_until(store::now(), schedule::DEFAULT_INTERVAL, response.fresh_for, feed.ttl_minutes);
+    let record = FetchRecord { moved_to: None, fresh_until, ..fetch_record(&response) };
     let entries = add_full_text(fetcher, full_text, entries, &KnownEntries::default()).await;
     let entries = complete_embeds(fetcher, entries, &KnownEntries::default()).await;
     let facts = feed_facts(&feed, &response.final_url);
@@ -365,7 +367,7 @@ async fn discover(fetcher: &Fetcher, page: &Response) -> Result<Vec<FeedLink>> {
 fn feed_facts(feed: &ParsedFeed, feed_url: &Url) -> FeedFacts {
     let site = feed.site_url.as_deref().and_then(|u| Url::parse(u).ok()).unwrap_or_else(|| feed_url.clone());
     let icon = feed.icon.clone().or_else(|| site.join("/favicon.ico").ok().map(String::from));
-    FeedFacts { title: feed.title.clone(), site_url: feed.site_url.clone(), icon }
+    FeedFacts { title: feed.title.clone(), site_url: feed.site_url.clone(), icon, ttl_minutes: feed.ttl_minutes }
 }
 
 /// The full-text stage: fetches the article page of each entry that needs one, a few at a time, and

@@ -23,6 +23,8 @@ pub struct FeedFacts {
     pub site_url: Option<String>,
     /// The remote URL of the site's icon.
     pub icon: Option<String>,
+    /// RSS `<ttl>`, in minutes.
+    pub ttl_minutes: Option<u32>,
 }
 
 /// What a successful fetch learnt about its source.
@@ -123,6 +125,8 @@ impl Store {
     ) -> Result<RefreshOutcome> {
         let tx = self.conn.transaction()?;
         record_success(&tx, source_id, fetch, Some(&feed.title), feed.site_url.as_deref())?;
+        tx.prepare_cached("UPDATE sources SET ttl_minutes = ?2 WHERE id = ?1")?
+            .execute(params![source_id, feed.ttl_minutes])?;
         let now = now();
         if let Some(icon) = &feed.icon {
             tx.prepare_cached("UPDATE sources SET icon_url = ?2 WHERE id = ?1")?.execute(params![source_id, icon])?;

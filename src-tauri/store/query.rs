@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::{Cursor, EntryDetail, EntryFilter, EntryPage, EntrySummary};
 
 const SUMMARY_COLUMNS: &str = "e.id, e.source_id,
-    coalesce(s.title, e.removed_source_title || ' (removed)', ''), e.title, e.url, e.author,
+    coalesce(s.custom_title, s.title, e.removed_source_title || ' (removed)', ''), e.title, e.url, e.author,
     coalesce(e.published_at, e.updated_at, e.first_seen_at), e.updated_at, e.summary,
     coalesce(st.read, 0), coalesce(st.bookmarked, 0)";
 

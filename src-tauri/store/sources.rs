@@ -63,6 +63,8 @@ pub struct SourceTarget {
     pub user_agent: Option<String>,
     /// The source's own refresh interval, in minutes.
     pub refresh_minutes: Option<i64>,
+    /// The feed's `<ttl>` when it last sent one, in minutes.
+    pub ttl_minutes: Option<u32>,
     pub clock: Clock,
 }
 
@@ -226,7 +228,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, url, etag, last_modified, body_hash, full_text, proxy, user_agent, refresh_minutes,
                     max(coalesce(last_ok_at, 0), coalesce(last_error_at, 0)), error_count, next_check_at,
-                    retry_after_at
+                    retry_after_at, ttl_minutes
                FROM sources
               WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
         )?;
@@ -241,6 +243,7 @@ impl Store {
                 proxy: r.get(6)?,
                 user_agent: r.get(7)?,
                 refresh_minutes: r.get(8)?,
+                ttl_minutes: r.get(13)?,
                 clock: Clock {
                     last_attempt_at: Some(r.get::<_, i64>(9)?).filter(|&t| t > 0),
                     error_count: r.get::<_, i64>(10)?.clamp(0, i64::from(u32::MAX)) as u32,

@@ -26,6 +26,8 @@ pub struct Route {
     pub location: Option<String>,
     pub gzip: bool,
     pub delay: Duration,
+    /// More headers to send (Cache-Control, Retry-After...).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Route {
@@ -38,6 +40,7 @@ impl Route {
             location: None,
             gzip: false,
             delay: Duration::ZERO,
+            headers: Vec::new(),
         }
     }
 
@@ -68,6 +71,11 @@ impl Route {
 
     pub fn delayed(self, delay: Duration) -> Route {
         Route { delay, ..self }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Route {
+        self.headers.push((name.into(), value.into()));
+        self
     }
 }
 
@@ -161,6 +169,11 @@ impl Server {
         self.state.lock().unwrap().user_agents.clone()
     }
 
+    /// Every request answered, whatever its status.
+    pub fn total(&self) -> usize {
+        self.state.lock().unwrap().by_status.values().sum()
+    }
+
     pub fn max_in_flight(&self) -> usize {
         self.max_in_flight.load(Ordering::SeqCst)
     }
@@ -216,6 +229,9 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
     }
     if let Some(location) = &route.location {
         head.push_str(&format!("Location: {location}\r\n"));
+    }
+    for (name, value) in &route.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     let body = if not_modified {
         Vec::new()

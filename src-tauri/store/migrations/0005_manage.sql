@@ -16,3 +16,5 @@ ALTER TABLE sources ADD COLUMN notify INTEGER NOT NULL DEFAULT 1;
 -- caching headers or the feed's ttl say nothing will have changed; it is written only when that is later
 -- than the regular interval would bring.
 ALTER TABLE sources ADD COLUMN retry_after_at INTEGER;
+-- The feed's RSS <ttl> (minutes) when it last sent a body, so a 304 still knows it.
+ALTER TABLE sources ADD COLUMN ttl_minutes INTEGER;
