@@ -42,7 +42,7 @@ async function call(command, args) {
 /** Keeps only the filter keys the backend knows, so a stray field never reaches it. */
 function cleanQuery(query) {
   const out = {};
-  for (const key of ["sourceId", "unreadOnly", "bookmarkedOnly", "since", "search", "before", "limit"]) {
+  for (const key of ["sourceId", "folder", "unreadOnly", "bookmarkedOnly", "since", "search", "before", "limit"]) {
     if (query[key] !== undefined && query[key] !== null && query[key] !== false && query[key] !== "") {
       out[key] = query[key];
     }
@@ -75,6 +75,47 @@ export function addSource(url, folder) {
   if (folder) args.folder = folder;
   return call("add_source", args);
 }
+
+/** The feeds an address leads to, to choose from before subscribing: `[{url, title}]` (one when it is a feed). */
+export const findFeeds = (url) => call("find_feeds", { url });
+
+/** Unsubscribes; bookmarked stories stay readable. */
+export const removeSource = (sourceId) => call("remove_source", { sourceId });
+
+/** The reader's own name for a source; an empty title brings back the feed's. Resolves to the source. */
+export const renameSource = (sourceId, title) => call("rename_source", { sourceId, title: title || null });
+
+/** Puts a source in `folder` (a new name makes a folder), or in none with null. Resolves to the source. */
+export const moveSource = (sourceId, folder) => call("move_source", { sourceId, folder: folder || null });
+
+/**
+ * A source's own `{refresh_interval (minutes or null), proxy ("direct", a URL or null), user_agent (or null),
+ * notify}`; null follows the reader's settings. Resolves to the source.
+ */
+export const setSourceSettings = (sourceId, settings) => call("set_source_settings", { sourceId, settings });
+
+/** `[{name, source_count, unread_count}]`, by name. */
+export const listFolders = () => call("list_folders");
+
+/** Renames a folder; to an existing folder's name, the two merge. */
+export const renameFolder = (name, newName) => call("rename_folder", { name, newName });
+
+/** Unsubscribes from every source of a folder; bookmarked stories stay readable. */
+export const removeFolder = (name) => call("remove_folder", { name });
+
+/** Subscribes to the feeds of an OPML file, given as its bytes: resolves to `{added, skipped}`. */
+export const importOpml = (bytes) => call("import_opml", { bytes: Array.from(bytes) });
+
+/** Saves the sources as OPML in the Downloads folder: resolves to `{path}`. */
+export const exportOpml = () => call("export_opml");
+
+/** Saves the bookmarks as "html", "markdown" or "json" in the Downloads folder: resolves to `{path}`. */
+export const exportBookmarks = (format) => call("export_bookmarks", { format });
+
+/** `{refresh_interval, concurrency, proxy, user_agent, full_text, notifications}` */
+export const getSyncSettings = () => call("get_sync_settings");
+
+export const setSyncSettings = (settings) => call("set_sync_settings", { settings });
 
 /** Refreshes one source, or every source when `sourceId` is omitted. */
 export const syncNow = (sourceId) => call("sync_now", sourceId == null ? {} : { sourceId });

@@ -17,6 +17,14 @@ export function installFakeTauri(fixture) {
      * backend does): stories and pictures the cache's size counts but the fixture does not list.
      */
     cleanup: { purged_entries: 0, evicted_images: 0, freed_bytes: 0, ...fixture.cleanup },
+    syncSettings: {
+      refresh_interval: 30, concurrency: 8, proxy: "", user_agent: "", full_text: "auto", notifications: "on",
+      ...fixture.syncSettings,
+    },
+    /** What find_feeds answers for an address (a page offering several feeds); others are a feed themselves. */
+    pages: { ...fixture.pages },
+    /** Where the exports were saved, in order. */
+    saved: [],
     nextSourceId: 1000,
   };
   const calls = [];
@@ -39,9 +47,40 @@ export function installFakeTauri(fixture) {
   const sourceInfo = (s) => {
     const mine = db.entries.filter((e) => e.source_id === s.id);
     return {
-      full_text: "auto", icon_url: null, ...s,
-      unread_count: mine.filter((e) => !e.read).length, entry_count: mine.length,
+      full_text: "auto", icon_url: null, feed_title: s.title, refresh_interval: null, proxy: null, user_agent: null,
+      notify: true, retry_after: null, ...s,
+      title: s.custom_title || s.title, unread_count: mine.filter((e) => !e.read).length, entry_count: mine.length,
     };
+  };
+  const folders = () => {
+    const names = [...new Set(db.sources.map((s) => s.folder).filter((f) => f != null))];
+    return names.sort((a, b) => a.localeCompare(b, undefined, { sensitivity: "base" })).map((name) => {
+      const inside = db.sources.filter((s) => s.folder === name).map(sourceInfo);
+      return { name, source_count: inside.length, unread_count: inside.reduce((n, s) => n + s.unread_count, 0) };
+    });
+  };
+  const removeSource = (id) => {
+    const s = source(id);
+    db.entries = db.entries.filter((e) => e.source_id !== id || e.bookmarked);
+    for (const e of db.entries.filter((e) => e.source_id === id)) {
+      Object.assign(e, { source_id: null, source_title: `${s.custom_title || s.title} (removed)` });
+    }
+    db.sources = db.sources.filter((x) => x.id !== id);
+  };
+  // The checks of settings.rs, with its messages.
+  const PROXY = /^(https?|socks5h?):\/\/[^/?#\s]+\/?$/;
+  const checkProxy = (value, perSource) => {
+    if (value === "" || value == null || (perSource && value === "direct") || PROXY.test(value)) return;
+    const accepted = perSource ? "empty (the proxy setting), direct (no proxy), or a URL" : "empty, or a URL";
+    fail("invalid_argument", `proxy cannot be ${JSON.stringify(value)}; it is ${accepted} such as socks5h://127.0.0.1:9050 or http://proxy.example:8080 (schemes: http, https, socks5, socks5h)`);
+  };
+  const checkUserAgent = (value) => {
+    if (value == null || (value.length <= 512 && /^[\x20-\x7e]*$/.test(value))) return;
+    fail("invalid_argument", `user_agent cannot be ${JSON.stringify(value)}; it is empty (Offprint's own) or up to 512 visible ASCII characters`);
+  };
+  const checkInterval = (value, orElse) => {
+    if (Number.isInteger(value) && value >= 5 && value <= 10080) return;
+    fail("invalid_argument", `refresh_interval cannot be ${JSON.stringify(value)}; it is a number of minutes from 5 to 10080, ${orElse}`);
   };
   const source = (id) => db.sources.find((s) => s.id === id) ?? fail("not_found", `no source with id ${id}`);
   const CACHE_LIMITS = {
@@ -49,7 +88,7 @@ export function installFakeTauri(fixture) {
   };
   const entry = (id) => db.entries.find((e) => e.id === id) ?? fail("not_found", `no entry with id ${id}`);
 
-  const QUERY_KEYS = ["sourceId", "unreadOnly", "bookmarkedOnly", "since", "search", "before", "limit"];
+  const QUERY_KEYS = ["sourceId", "folder", "unreadOnly", "bookmarkedOnly", "since", "search", "before", "limit"];
   function checkQuery(query) {
     if (!query || typeof query !== "object") fail("invalid_argument", "query is missing");
     for (const key of Object.keys(query)) {
@@ -64,6 +103,7 @@ export function installFakeTauri(fixture) {
     const words = (query.search ?? "").toLowerCase().split(/\s+/).filter(Boolean);
     return db.entries
       .filter((e) => query.sourceId == null || e.source_id === query.sourceId)
+      .filter((e) => query.folder == null || db.sources.some((s) => s.id === e.source_id && s.folder === query.folder))
       .filter((e) => !query.unreadOnly || !e.read)
       .filter((e) => !query.bookmarkedOnly || e.bookmarked)
       .filter((e) => query.since == null || at(e) >= query.since)
@@ -112,6 +152,110 @@ export function installFakeTauri(fixture) {
       };
       db.sources.push(source);
       return sourceInfo(source);
+    },
+    find_feeds: ({ url }) => {
+      if (/not-a-feed/.test(url)) fail("not_a_feed", `${url} is not a feed: it is a web page that announces no feed`);
+      return db.pages[url] ?? [{ url, title: new URL(url).hostname }];
+    },
+    remove_source: ({ sourceId }) => {
+      removeSource(sourceId);
+      return null;
+    },
+    rename_source: ({ sourceId, title }) => {
+      const s = source(sourceId);
+      s.custom_title = title && title.trim() ? title.trim() : null;
+      return sourceInfo(s);
+    },
+    move_source: ({ sourceId, folder }) => {
+      const s = source(sourceId);
+      s.folder = folder && folder.trim() ? folder.trim() : null;
+      return sourceInfo(s);
+    },
+    set_source_settings: ({ sourceId, settings }) => {
+      const s = source(sourceId);
+      const keys = ["refresh_interval", "proxy", "user_agent", "notify"];
+      if (Object.keys(settings).sort().join() !== [...keys].sort().join()) {
+        fail("invalid_argument", `settings must give exactly ${keys.join(", ")}`);
+      }
+      const blank = (v) => (v == null || v.trim() === "" ? null : v.trim());
+      const checked = { ...settings, proxy: blank(settings.proxy), user_agent: blank(settings.user_agent) };
+      if (checked.refresh_interval != null) checkInterval(checked.refresh_interval, "or empty for the refresh_interval setting");
+      checkProxy(checked.proxy, true);
+      checkUserAgent(checked.user_agent);
+      if (typeof checked.notify !== "boolean") fail("invalid_argument", "notify is true or false");
+      Object.assign(s, checked);
+      return sourceInfo(s);
+    },
+    list_folders: () => folders(),
+    rename_folder: ({ name, newName }) => {
+      if (!newName.trim()) fail("invalid_argument", "a folder's name cannot be empty");
+      const inside = db.sources.filter((s) => s.folder === name);
+      if (!inside.length) fail("invalid_argument", `there is no folder named ${JSON.stringify(name)}`);
+      for (const s of inside) s.folder = newName.trim();
+      return null;
+    },
+    remove_folder: ({ name }) => {
+      const inside = db.sources.filter((s) => s.folder === name);
+      if (!inside.length) fail("invalid_argument", `there is no folder named ${JSON.stringify(name)}`);
+      for (const s of inside) removeSource(s.id);
+      return null;
+    },
+    import_opml: ({ bytes }) => {
+      // Parsed as opml.rs does, in miniature: an <opml> with a <body>, one folder level, http(s) only.
+      const text = new TextDecoder().decode(new Uint8Array(bytes));
+      const doc = new DOMParser().parseFromString(text, "application/xml");
+      if (doc.querySelector("parsererror") || doc.documentElement.nodeName !== "opml" || !doc.querySelector("body")) {
+        fail("not_opml", "not an OPML file: it is not an outline list");
+      }
+      const report = { added: [], skipped: [] };
+      for (const outline of doc.querySelectorAll("outline[xmlUrl]")) {
+        const url = outline.getAttribute("xmlUrl").trim();
+        const title = outline.getAttribute("title") || outline.getAttribute("text") || null;
+        let top = outline;
+        while (top.parentElement?.nodeName === "outline") top = top.parentElement;
+        const folder = top === outline ? null : top.getAttribute("text") || top.getAttribute("title") || null;
+        if (!/^https?:\/\//.test(url)) {
+          report.skipped.push({ url, title, reason: "not an http(s) address" });
+          continue;
+        }
+        const existing = db.sources.find((s) => s.url === url);
+        if (existing) {
+          report.skipped.push({ url, title, reason: `already subscribed (source ${existing.id})` });
+          continue;
+        }
+        const s = { id: db.nextSourceId++, url, site_url: null, title: title ?? new URL(url).hostname, folder, last_ok_at: null, last_error: null };
+        db.sources.push(s);
+        report.added.push({ id: s.id, url, title: s.title, folder });
+      }
+      return report;
+    },
+    export_opml: () => {
+      const path = "/home/reader/Downloads/offprint-subscriptions.opml";
+      db.saved.push(path);
+      return { path };
+    },
+    export_bookmarks: ({ format }) => {
+      const ext = { html: "html", markdown: "md", json: "json" }[format] ?? fail("invalid_argument", `unknown export format ${JSON.stringify(format)}: use html, markdown (or md) or json`);
+      const path = `/home/reader/Downloads/offprint-bookmarks-2026-01-09.${ext}`;
+      db.saved.push(path);
+      return { path };
+    },
+    get_sync_settings: () => ({ ...db.syncSettings }),
+    set_sync_settings: ({ settings }) => {
+      const keys = ["refresh_interval", "concurrency", "proxy", "user_agent", "full_text", "notifications"];
+      if (Object.keys(settings).sort().join() !== [...keys].sort().join()) {
+        fail("invalid_argument", `settings must give exactly ${keys.join(", ")}`);
+      }
+      if (settings.refresh_interval !== 0) checkInterval(settings.refresh_interval, "or 0 for only when asked");
+      if (!Number.isInteger(settings.concurrency) || settings.concurrency < 1 || settings.concurrency > 32) {
+        fail("invalid_argument", `concurrency cannot be ${JSON.stringify(settings.concurrency)}; it is a number from 1 to 32`);
+      }
+      checkProxy(settings.proxy.trim(), false);
+      checkUserAgent(settings.user_agent.trim());
+      if (!["auto", "off", "always"].includes(settings.full_text)) fail("invalid_argument", `full_text cannot be ${JSON.stringify(settings.full_text)}; it is one of: auto, off, always`);
+      if (!["on", "off"].includes(settings.notifications)) fail("invalid_argument", `notifications cannot be ${JSON.stringify(settings.notifications)}; it is one of: on, off`);
+      db.syncSettings = { ...settings, proxy: settings.proxy.trim(), user_agent: settings.user_agent.trim() };
+      return { ...db.syncSettings };
     },
     sync_now: (args) => {
       if (pendingSyncs.length) fail("sync_running", "a sync is already running");
@@ -182,12 +326,18 @@ export function installFakeTauri(fixture) {
     set_bookmarked: ["id", "bookmarked"], set_read_many: ["ids", "read"], mark_all_read: ["query"],
     add_source: ["url", "folder"], sync_now: ["sourceId"], open_link: ["url"], get_settings: [],
     set_settings: ["settings"], set_full_text: ["sourceId", "mode"], get_cache_info: [], get_cache_settings: [],
-    set_cache_settings: ["settings"], clean_cache: [],
+    set_cache_settings: ["settings"], clean_cache: [], find_feeds: ["url"], remove_source: ["sourceId"],
+    rename_source: ["sourceId", "title"], move_source: ["sourceId", "folder"], set_source_settings: ["sourceId", "settings"],
+    list_folders: [], rename_folder: ["name", "newName"], remove_folder: ["name"], import_opml: ["bytes"],
+    export_opml: [], export_bookmarks: ["format"], get_sync_settings: [], set_sync_settings: ["settings"],
   };
   const REQUIRED = {
     list_entries: ["query"], get_entry: ["id"], set_read: ["id", "read"], set_bookmarked: ["id", "bookmarked"],
     set_read_many: ["ids", "read"], mark_all_read: ["query"], add_source: ["url"], open_link: ["url"],
     set_settings: ["settings"], set_full_text: ["sourceId", "mode"], set_cache_settings: ["settings"],
+    find_feeds: ["url"], remove_source: ["sourceId"], rename_source: ["sourceId", "title"],
+    move_source: ["sourceId", "folder"], set_source_settings: ["sourceId", "settings"], rename_folder: ["name", "newName"],
+    remove_folder: ["name"], import_opml: ["bytes"], export_bookmarks: ["format"], set_sync_settings: ["settings"],
   };
 
   window.__fake = {
