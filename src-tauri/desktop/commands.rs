@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
-use super::AppState;
+use std::collections::HashMap;
+
 use super::offline::{self, Trigger};
+use super::{AppState, notify};
 use crate::discover::FeedLink;
 use crate::error::Error;
 use crate::extract::FullTextMode;
@@ -263,12 +265,24 @@ pub(super) async fn run_sync<R: Runtime>(
     let (settings, fetcher) = state.fetcher().await?;
     let options = SyncOptions { manual: trigger == Trigger::Reader, ..SyncOptions::from_settings(&settings) };
     let targets = state.with_recent_fetches(targets);
+    let new_by_source = std::sync::Mutex::new(HashMap::new());
     let report = sync::sync_sources(&state.writer, &fetcher, &options, targets, |p| {
         state.fetched_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(p.source_id, store::now());
+        if let Ok(outcome) = p.result {
+            new_by_source.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(p.source_id, outcome.new);
+        }
         // A window that is gone cannot be told; the sync goes on regardless.
         let _ = app.emit(SYNC_PROGRESS, ProgressEvent::from(p));
     })
     .await?;
+    // The reader's own refresh needs no notification: they are looking.
+    if trigger != Trigger::Reader && settings.notifications == "on" && report.new > 0 {
+        let new = new_by_source.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let sources = with_store(&state.reader, |s| s.list_sources()).await?;
+        if let Some((title, body)) = notify::summary(&new, &sources) {
+            notify::show(app, &title, &body);
+        }
+    }
     if whole {
         offline::after_sync(app, &report, trigger);
         let writer = state.writer.clone();

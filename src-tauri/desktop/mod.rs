@@ -4,6 +4,7 @@
 //! adapters onto the core; everything they do is tested without a window in the core's own tests.
 
 mod commands;
+mod notify;
 mod offline;
 mod schedule;
 mod sources;
@@ -81,6 +82,7 @@ impl AppState {
 pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     let builder = builder
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .invoke_handler(commands::handler())
         .register_asynchronous_uri_scheme_protocol(crate::localize::SCHEME, |context, request, responder| {
