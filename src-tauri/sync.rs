@@ -29,7 +29,9 @@ use crate::pictures::fetch_picture;
 use crate::sanitize::SANITIZER_VERSION;
 use crate::schedule;
 use crate::settings::{CacheSettings, SyncSettings};
-use crate::store::{self, FeedFacts, FetchRecord, KnownEntries, MAX_ATTEMPTS, NewSource, SourceTarget, Store};
+use crate::store::{
+    self, FeedFacts, FetchRecord, KnownEntries, MAX_ATTEMPTS, NewSource, PendingPicture, SourceTarget, Store,
+};
 
 /// The cache, shared by the tasks of a sync. One writer at a time.
 pub type SharedStore = Arc<Mutex<Store>>;
@@ -526,18 +528,24 @@ async fn with_full_text(fetcher: &Fetcher, mode: FullTextMode, mut entry: CleanE
 /// attempt failed for a passing reason), a few at a time and politely per host, into the data
 /// directory. A picture that fails is recorded and shows as a placeholder; it never fails the sync.
 pub async fn fetch_pictures(store: &SharedStore, fetcher: &Fetcher) -> Result<()> {
-    let pending = with_store(store, |s| s.pending_images()).await?;
+    let pending = with_store(store, |s| s.pending_pictures()).await?;
     let global = Arc::new(Semaphore::new(PICTURES_AT_ONCE));
     let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = JoinSet::new();
-    for (id, url) in pending {
+    for PendingPicture { id, url, proxy, user_agent } in pending {
         let host = Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
         let host_limit = per_host.entry(host).or_insert_with(|| Arc::new(Semaphore::new(PICTURES_PER_HOST))).clone();
-        let (global, store, fetcher) = (global.clone(), store.clone(), fetcher.clone());
+        let (global, store) = (global.clone(), store.clone());
+        let proxy = proxy.as_deref().map(ProxyChoice::from_setting);
+        let fetcher = fetcher.routed(proxy.as_ref(), user_agent.as_deref());
         tasks.spawn(async move {
             let _host = host_limit.acquire_owned().await;
             let _slot = global.acquire_owned().await;
-            match fetch_picture(&fetcher, &url).await {
+            let fetched = match fetcher {
+                Ok(fetcher) => fetch_picture(&fetcher, &url).await,
+                Err(e) => Err(e),
+            };
+            match fetched {
                 Ok(picture) => with_store(&store, move |s| s.record_image(id, &picture)).await,
                 Err(error) => with_store(&store, move |s| s.record_image_failure(id, &error)).await,
             }

@@ -354,9 +354,40 @@ fn a_source_can_go_direct_or_through_its_own_proxy_with_its_own_user_agent() {
     assert!(server.user_agents().last().is_some_and(|ua| ua == "CourtWatch/2.0"), "{:?}", server.user_agents());
 
     ok(dir.path(), &["source", &b.to_string(), "--proxy", &proxy.url()]);
+    // (The site icons the reader's dead proxy could not bring are tried again later, not by this sync.)
     let report = json(dir.path(), &["sync", "--json"]);
     assert_eq!(int(&report, "failed"), 0, "{report}");
     assert_eq!(proxy.requests(), [format!("GET {}", server.url("/b.xml"))]);
+}
+
+#[test]
+fn a_source_that_goes_direct_takes_its_pictures_and_pages_along() {
+    let site = site();
+    let dir = common::data_dir();
+    ok(dir.path(), &["settings", "set", "proxy", "http://127.0.0.1:9"]);
+    let error = fails(dir.path(), &["add", &format!("{}/summary.xml", base(&site))]);
+    assert!(error.contains("cannot connect to"), "the reader's proxy is down: {error}");
+
+    // Subscribed another way (OPML), then told to go direct: its feed, pages and pictures all arrive.
+    let opml = format!(
+        "<opml version=\"2.0\"><body><outline text=\"Courier\" xmlUrl=\"{}/summary.xml\"/></body></opml>",
+        base(&site)
+    );
+    let file = dir.path().join("one.opml");
+    std::fs::write(&file, opml).unwrap();
+    ok(dir.path(), &["import", file.to_str().unwrap()]);
+    let id = int(&array(&json(dir.path(), &["sources", "--json"]))[0], "id");
+    ok(dir.path(), &["source", &id.to_string(), "--proxy", "direct"]);
+    let report = json(dir.path(), &["sync", "--json"]);
+    assert_eq!(int(&report, "failed"), 0, "{report}");
+    let entries = json(dir.path(), &["list", "--json", "--limit", "100"]);
+    let mut cached = 0;
+    for entry in array(&entries) {
+        let shown = json(dir.path(), &["show", &int(entry, "id").to_string(), "--json"]);
+        cached += array(&shown["images"]).iter().filter(|i| i["status"] == "cached").count();
+    }
+    assert!(cached >= 3, "pictures came direct too: {cached}");
+    assert_eq!(site.hits("/favicon.ico"), 1, "and the site's icon was asked for, direct");
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -25,14 +25,37 @@ pub struct ImageFile {
     pub content_type: String,
 }
 
+/// A picture to fetch, and how its source is reached (`None`: the reader's settings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingPicture {
+    pub id: i64,
+    pub url: String,
+    pub proxy: Option<String>,
+    pub user_agent: Option<String>,
+}
+
 impl Store {
-    /// Pictures to fetch: never tried, or failed a while ago for a reason that may have passed.
+    /// Pictures to fetch, as (id, url): never tried, or failed a while ago for a reason that may have passed.
     pub fn pending_images(&self) -> Result<Vec<(i64, String)>> {
+        Ok(self.pending_pictures()?.into_iter().map(|p| (p.id, p.url)).collect())
+    }
+
+    /// The pictures to fetch, each with the proxy and User-Agent of a source that shows it (its entries'
+    /// or, for an icon, its own), so a source that goes its own way takes its pictures along.
+    pub fn pending_pictures(&self) -> Result<Vec<PendingPicture>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, url FROM images
-              WHERE status = 'pending' OR (status = 'failed' AND attempts < ?1 AND retry_at <= ?2) ORDER BY id",
+            "SELECT i.id, i.url, s.proxy, s.user_agent
+               FROM images i
+               LEFT JOIN sources s ON s.id = coalesce(
+                    (SELECT e.source_id FROM entry_images ei JOIN entries e ON e.id = ei.entry_id
+                      WHERE ei.image_id = i.id AND e.source_id IS NOT NULL LIMIT 1),
+                    (SELECT o.id FROM sources o WHERE o.icon_url = i.url LIMIT 1))
+              WHERE i.status = 'pending' OR (i.status = 'failed' AND i.attempts < ?1 AND i.retry_at <= ?2)
+              ORDER BY i.id",
         )?;
-        let rows = stmt.query_map(params![MAX_ATTEMPTS, now()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map(params![MAX_ATTEMPTS, now()], |r| {
+            Ok(PendingPicture { id: r.get(0)?, url: r.get(1)?, proxy: r.get(2)?, user_agent: r.get(3)? })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

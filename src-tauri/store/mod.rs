@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::sanitize::SANITIZER_VERSION;
 
 pub use entries::{FeedFacts, FetchRecord, KnownEntries, KnownEntry};
-pub use images::{ImageFile, MAX_ATTEMPTS};
+pub use images::{ImageFile, MAX_ATTEMPTS, PendingPicture};
 pub use retention::Retention;
 pub use sources::{ImportReport, Imported, NewSource, SourceSettings, SourceTarget};
 
