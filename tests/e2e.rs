@@ -221,3 +221,26 @@ fn stories_read_whole_from_the_cache_with_the_server_gone() {
     );
     assert_eq!(loaded, json!([]), "the window made network requests");
 }
+
+#[test]
+#[ignore = "needs Xvfb, webkit2gtk-driver and tauri-driver: `make test` runs it"]
+fn sources_imported_while_the_window_was_closed_arrive_by_themselves() {
+    let server = Server::start();
+    server.route("/court.xml", Route::fixture("rss2_content_encoded.xml"));
+    let dir = common::data_dir();
+    let opml = format!(
+        "<opml version=\"2.0\"><body><outline text=\"Courts\">\
+         <outline text=\"Court reports\" xmlUrl=\"{}\"/></outline></body></opml>",
+        server.url("/court.xml")
+    );
+    let file = dir.path().join("subscriptions.opml");
+    std::fs::write(&file, opml).unwrap();
+    let out = Command::new(CLI).arg("--data-dir").arg(dir.path()).arg("import").arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(server.hits("/court.xml"), 0, "an import fetches nothing");
+
+    // Nobody presses Refresh: the background refresh finds the source due and brings its stories.
+    let desktop = launch(dir.path());
+    open_story(&desktop, STORY);
+    assert_eq!(server.hits("/court.xml"), 1);
+}

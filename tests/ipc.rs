@@ -158,3 +158,77 @@ fn storage_and_full_text_settings_through_commands() {
     let report = invoke(&w, "clean_cache", json!({})).unwrap();
     assert_eq!(report, json!({"purged_entries": 0, "evicted_images": 0, "freed_bytes": 0}));
 }
+
+#[test]
+fn sources_are_renamed_moved_set_and_removed_through_commands() {
+    let w = app_with(&["rss2_content_encoded.xml", "rss_persian_rtl.xml"]);
+    let sources = invoke(&w, "list_sources", json!({})).unwrap();
+    let (court, persian) = (sources[0]["id"].as_i64().unwrap(), sources[1]["id"].as_i64().unwrap());
+
+    let renamed = invoke(&w, "rename_source", json!({"sourceId": court, "title": " Court watch "})).unwrap();
+    assert_eq!(renamed["title"], "Court watch");
+    let moved = invoke(&w, "move_source", json!({"sourceId": persian, "folder": "وبلاگ‌ها"})).unwrap();
+    assert_eq!(moved["folder"], "وبلاگ‌ها");
+    let folders = invoke(&w, "list_folders", json!({})).unwrap();
+    assert_eq!(folders[0]["name"], "وبلاگ‌ها");
+    assert_eq!(folders[0]["unread_count"], moved["unread_count"]);
+    let in_folder = invoke(&w, "list_entries", json!({"query": {"folder": "وبلاگ‌ها"}})).unwrap();
+    let ids: Vec<i64> =
+        in_folder["entries"].as_array().unwrap().iter().map(|e| e["source_id"].as_i64().unwrap()).collect();
+    assert!(!ids.is_empty() && ids.iter().all(|&id| id == persian), "{in_folder}");
+
+    let settings = json!({"refresh_interval": 60, "proxy": "direct", "user_agent": "", "notify": false});
+    let set = invoke(&w, "set_source_settings", json!({"sourceId": court, "settings": settings})).unwrap();
+    assert_eq!(
+        (&set["refresh_interval"], &set["proxy"], &set["user_agent"], &set["notify"]),
+        (&json!(60), &json!("direct"), &json!(null), &json!(false))
+    );
+    let bad = json!({"refresh_interval": 60, "proxy": "gopher://x", "user_agent": null, "notify": true});
+    let error = invoke(&w, "set_source_settings", json!({"sourceId": court, "settings": bad})).unwrap_err();
+    assert_eq!(error["code"], "invalid_argument");
+    assert!(error["message"].as_str().unwrap().starts_with("proxy cannot be \"gopher://x\""), "{error}");
+
+    let story = invoke(&w, "list_entries", json!({"query": {"sourceId": court}})).unwrap()["entries"][0]["id"].clone();
+    invoke(&w, "set_bookmarked", json!({"id": story, "bookmarked": true})).unwrap();
+    invoke(&w, "remove_source", json!({"sourceId": court})).unwrap();
+    let left = invoke(&w, "list_sources", json!({})).unwrap();
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    let kept = invoke(&w, "get_entry", json!({"id": story})).unwrap();
+    assert_eq!(kept["source_title"], "Court watch (removed)");
+}
+
+#[test]
+fn opml_comes_in_as_bytes_and_fetching_settings_are_checked() {
+    let w = app_with(&[]);
+    let bytes = std::fs::read(common::fixtures_dir().join("opml/windows1251.opml")).unwrap();
+    let report = invoke(&w, "import_opml", json!({"bytes": bytes})).unwrap();
+    assert!(!report["added"].as_array().unwrap().is_empty(), "{report}");
+    let folders = invoke(&w, "list_folders", json!({})).unwrap();
+    assert!(
+        folders.as_array().unwrap().iter().any(|f| f["name"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('а'..='я').contains(&c))),
+        "{folders}"
+    );
+
+    let error =
+        invoke(&w, "import_opml", json!({"bytes": b"<rss version=\"2.0\"><channel/></rss>".to_vec()})).unwrap_err();
+    assert_eq!(error["code"], "not_opml");
+    assert_eq!(
+        invoke(&w, "list_sources", json!({})).unwrap().as_array().unwrap().len(),
+        report["added"].as_array().unwrap().len()
+    );
+
+    let mut settings = invoke(&w, "get_sync_settings", json!({})).unwrap();
+    assert_eq!(settings["refresh_interval"], 30);
+    settings["proxy"] = json!("socks5h://127.0.0.1:9050");
+    settings["refresh_interval"] = json!(0);
+    let saved = invoke(&w, "set_sync_settings", json!({"settings": settings})).unwrap();
+    assert_eq!((&saved["proxy"], &saved["refresh_interval"]), (&json!("socks5h://127.0.0.1:9050"), &json!(0)));
+    settings["concurrency"] = json!(99);
+    let error = invoke(&w, "set_sync_settings", json!({"settings": settings})).unwrap_err();
+    assert!(error["message"].as_str().unwrap().starts_with("concurrency cannot be 99"), "{error}");
+    assert_eq!(invoke(&w, "get_sync_settings", json!({})).unwrap()["concurrency"], 8);
+}
