@@ -18,6 +18,11 @@ struct Window {
 
 /// The app on a cache holding the given fixture feeds.
 fn app_with(fixtures: &[&str]) -> Window {
+    app_with_age(fixtures, 0)
+}
+
+/// The app on a cache holding the given fixture feeds, last fetched `age` seconds ago.
+fn app_with_age(fixtures: &[&str], age: i64) -> Window {
     let server = Server::start();
     let dir = common::data_dir();
     let cli = env!("CARGO_BIN_EXE_offprint-cli");
@@ -30,6 +35,10 @@ fn app_with(fixtures: &[&str]) -> Window {
             .output()
             .unwrap();
         assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    }
+    if age > 0 {
+        let db = rusqlite::Connection::open(dir.path().join("offprint.sqlite3")).unwrap();
+        db.execute("UPDATE sources SET last_ok_at = last_ok_at - ?1", [age]).unwrap();
     }
     let state = AppState::open(dir.path()).unwrap();
     let app = setup(mock_builder(), state).build(mock_context(noop_assets())).unwrap();
@@ -231,4 +240,22 @@ fn opml_comes_in_as_bytes_and_fetching_settings_are_checked() {
     let error = invoke(&w, "set_sync_settings", json!({"settings": settings})).unwrap_err();
     assert!(error["message"].as_str().unwrap().starts_with("concurrency cannot be 99"), "{error}");
     assert_eq!(invoke(&w, "get_sync_settings", json!({})).unwrap()["concurrency"], 8);
+}
+
+#[test]
+fn refresh_by_hand_does_not_fetch_a_source_again_a_moment_later() {
+    let w = app_with_age(&["rss2_content_encoded.xml", "rss_persian_rtl.xml"], 3600);
+    let hits = || w._server.total();
+    let before = hits();
+    let report = invoke(&w, "sync_now", json!({})).unwrap();
+    assert_eq!((&report["sources"], &report["skipped"]), (&json!(2), &json!(0)), "{report}");
+    assert_eq!(hits(), before + 2);
+
+    // Pressing Refresh again at once asks nothing of the servers.
+    let again = invoke(&w, "sync_now", json!({})).unwrap();
+    assert_eq!((&again["sources"], &again["skipped"]), (&json!(0), &json!(2)), "{again}");
+    let source = invoke(&w, "list_sources", json!({})).unwrap()[0]["id"].clone();
+    let one = invoke(&w, "sync_now", json!({"sourceId": source})).unwrap();
+    assert_eq!((&one["sources"], &one["skipped"]), (&json!(0), &json!(1)), "{one}");
+    assert_eq!(hits(), before + 2);
 }

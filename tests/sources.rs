@@ -445,3 +445,33 @@ fn the_schedule_follows_caching_headers_ttl_retry_after_and_backs_off_failures()
     assert_eq!((healthy.error_count, healthy.retry_after_at), (0, None));
     assert!(source(dir.path(), broken)["last_error"].is_null());
 }
+
+#[test]
+fn bookmarks_export_through_the_cli_in_each_format() {
+    let (server, dir) = (Server::start(), common::data_dir());
+    server.route("/court.xml", Route::fixture("rss2_content_encoded.xml"));
+    let id = add(dir.path(), &server.url("/court.xml"), &[]);
+    let entries = json(dir.path(), &["list", "--json", "--source", &id.to_string()]);
+    let kept = int(&array(&entries)[0], "id");
+    ok(dir.path(), &["bookmark", &kept.to_string()]);
+
+    let out = common::data_dir();
+    let file = out.path().join("bookmarks.json");
+    ok(dir.path(), &["export", "bookmarks", "--format", "json", "--output", file.to_str().unwrap()]);
+    let exported: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let ids: Vec<i64> = array(&exported["entries"]).iter().map(|e| int(e, "id")).collect();
+    assert_eq!(ids, [kept]);
+    assert_eq!(exported["entries"][0], json(dir.path(), &["show", &kept.to_string(), "--json"]));
+
+    let html = String::from_utf8(cli(dir.path(), &["export", "bookmarks"]).stdout).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("default-src 'none'"), "{html}");
+    let title = string(&array(&entries)[0], "title").replace('&', "&amp;");
+    assert!(html.contains(&title), "the bookmarked story is in the page");
+    let markdown = String::from_utf8(cli(dir.path(), &["export", "bookmarks", "--format", "markdown"]).stdout).unwrap();
+    assert!(markdown.starts_with("# Offprint bookmarks"), "{markdown}");
+
+    let error = fails(dir.path(), &["export", "bookmarks", "--format", "pdf"]);
+    assert!(error.contains("pdf"), "{error}");
+    let error = fails(dir.path(), &["export", "bookmarks", "--output", "/nonexistent/dir/b.html"]);
+    assert!(error.starts_with("error: cannot write /nonexistent/dir/b.html"), "{error}");
+}
