@@ -6,15 +6,12 @@
 mod common;
 
 use std::collections::HashMap;
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
-use std::thread;
-use std::time::Duration;
 
 use base64::Engine;
 use common::cli::{add, array, int, json, ok, string};
-use common::offline_site::{SHARED, base, picture_file, site};
+use common::offline_site::{SHARED, base, picture_file, site, stop};
 use html5ever::tendril::TendrilSink;
 use html5ever::{ParseOpts, QualName, local_name, ns, parse_document, parse_fragment};
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
@@ -34,19 +31,6 @@ const SVG: (&str, &str) = ("/img/court-seal.svg", "Seal of the district court");
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
-
-/// Stops the server and waits until its port refuses connections: nothing can come from it after this.
-fn stop(server: common::Server) {
-    let addr = base(&server).trim_start_matches("http://").to_owned();
-    drop(server);
-    for _ in 0..500 {
-        if TcpStream::connect(&addr).is_err() {
-            return;
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-    panic!("the test server at {addr} still accepts connections after it was dropped");
-}
 
 /// The fixture bytes behind a picture URL of the test server.
 fn fixture_picture(url: &str, base: &str) -> Vec<u8> {

@@ -6,14 +6,11 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
-use std::net::TcpStream;
 use std::path::Path;
-use std::thread;
-use std::time::Duration;
 
+use common::Route;
 use common::cli::{add, array, cli, fails, int, json, keys, ok, ok_bytes, set, string};
-use common::offline_site::{SHARED, TRACKERS, base, picture_file, site, with_base};
-use common::{Route, Server};
+use common::offline_site::{SHARED, TRACKERS, base, picture_file, site, stop, with_base};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -199,19 +196,6 @@ fn fixture_picture(url: &str, base: &str) -> Option<Vec<u8>> {
     let name = path.strip_prefix("/img/")?;
     let file = common::fixtures_dir().join("offline/img").join(name);
     (!name.ends_with(".svg") && !name.contains('/') && file.is_file()).then(|| std::fs::read(file).unwrap())
-}
-
-/// Stops the server and waits until its port refuses connections: from here on nothing can come from it.
-fn stop(server: Server) {
-    let addr = base(&server).trim_start_matches("http://").to_owned();
-    drop(server);
-    for _ in 0..500 {
-        if TcpStream::connect(&addr).is_err() {
-            return;
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-    panic!("the test server at {addr} still accepts connections after it was dropped");
 }
 
 // ---------------------------------------------------------------------------------------------------------

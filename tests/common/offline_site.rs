@@ -77,3 +77,16 @@ pub fn site() -> Server {
     }
     server
 }
+
+/// Stops the server and waits until its port refuses connections: from here on nothing can come from it.
+pub fn stop(server: Server) {
+    let addr = base(&server).trim_start_matches("http://").to_owned();
+    drop(server);
+    for _ in 0..500 {
+        if std::net::TcpStream::connect(&addr).is_err() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the test server at {addr} still accepts connections after it was dropped");
+}
