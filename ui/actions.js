@@ -182,7 +182,8 @@ export async function stepUnread(direction) {
 
 // ---- the reader -----------------------------------------------------------------------------------------
 
-function closeReader(note = null) {
+/** Empties the reader; `note` says why when it was not the reader's doing. */
+export function closeReader(note = null) {
   readerGeneration += 1;
   Object.assign(state, { openId: null, entry: null, readerError: null, readerNote: note });
   emit("reader");

@@ -1,41 +1,128 @@
-// The window's dialogs: add a source, settings (reading, and storage from storage-settings.js), and the
-// keyboard shortcuts overlay.
+// The window's dialogs: add a source, settings (reading here; fetching, storage, and subscriptions and
+// bookmarks from their own modules), and the keyboard shortcuts overlay.
 // All are native <dialog>s opened modally, so Escape closes them and the keyboard table stays quiet meanwhile.
 
-import { state, on } from "./state.js";
+import * as api from "./api.js";
+import { state, on, folderNames } from "./state.js";
 import * as actions from "./actions.js";
 import { toast } from "./toast.js";
 import { changeSettings } from "./settings.js";
 import { createStorageSettings } from "./storage-settings.js";
+import { createFetchSettings } from "./fetch-settings.js";
+import { createSubscriptionSettings } from "./subscriptions-settings.js";
 
+/** One feed to choose, as a radio: its title (else its address), and its address smaller beneath. */
+function feedOption(feed, checked) {
+  const label = document.createElement("label");
+  label.className = "feed-option";
+  const radio = document.createElement("input");
+  radio.type = "radio";
+  radio.name = "feed";
+  radio.value = feed.url;
+  radio.checked = checked;
+  const text = document.createElement("span");
+  text.className = "feed-option-text";
+  const title = document.createElement("span");
+  title.className = "feed-option-title";
+  title.dir = feed.title ? "auto" : "ltr";
+  title.textContent = feed.title || feed.url;
+  text.append(title);
+  if (feed.title) {
+    const address = document.createElement("span");
+    address.className = "feed-option-url";
+    address.dir = "ltr";
+    address.textContent = feed.url;
+    text.append(address);
+  }
+  label.append(radio, text);
+  return label;
+}
+
+/**
+ * Add a source in two steps: the address (of a feed, or of a site) is looked up with find_feeds; one feed is
+ * subscribed at once, several are offered to choose from in the same dialog, with Back to the address.
+ */
 export function createAddDialog() {
   const dialog = document.getElementById("add-dialog");
   const form = document.getElementById("add-form");
   const url = document.getElementById("add-url");
+  const urlField = url.closest(".field");
   const folder = document.getElementById("add-folder");
+  const folderList = document.getElementById("folder-names");
+  const choice = document.getElementById("add-choice");
+  const choiceLegend = document.getElementById("add-choice-legend");
+  const options = document.getElementById("add-options");
   const error = document.getElementById("add-error");
   const submit = document.getElementById("add-submit");
+  const cancel = document.getElementById("add-cancel");
+  const back = document.getElementById("add-back");
+  /** Counts the dialog's openings and steps, so an answer that arrives after the reader moved on is dropped. */
+  let attempt = 0;
+  let busy = false;
 
+  const choosing = () => !choice.hidden;
+  const chosenRadio = () => options.querySelector("input[name=feed]:checked");
+
+  /** Shows `message` (none when empty), tied to what it is about: the address, or the list of feeds. */
   function showError(message) {
     error.textContent = message;
     error.hidden = !message;
+    const about = choosing() ? choice : url;
+    for (const el of [url, choice]) {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    }
     if (message) {
-      url.setAttribute("aria-invalid", "true");
-      url.setAttribute("aria-describedby", "add-error");
-    } else {
-      url.removeAttribute("aria-invalid");
-      url.removeAttribute("aria-describedby");
+      if (about === url) url.setAttribute("aria-invalid", "true");
+      about.setAttribute("aria-describedby", "add-error");
     }
   }
 
-  function setBusy(busy) {
+  function setBusy(busyText) {
+    busy = Boolean(busyText);
     submit.disabled = busy;
-    submit.textContent = busy ? "Adding…" : "Add";
+    submit.textContent = busyText || (choosing() ? "Subscribe" : "Add");
     form.setAttribute("aria-busy", String(busy));
   }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  function showAddress() {
+    attempt += 1;
+    choice.hidden = true;
+    options.replaceChildren();
+    urlField.hidden = false;
+    back.hidden = true;
+    cancel.hidden = false;
+    showError("");
+    setBusy("");
+  }
+
+  function showChoice(feeds) {
+    choice.hidden = false;
+    urlField.hidden = true;
+    choiceLegend.textContent = `This address offers ${feeds.length} feeds. Choose one:`;
+    options.replaceChildren(...feeds.map((feed, i) => feedOption(feed, i === 0)));
+    back.hidden = false;
+    cancel.hidden = true;
+    showError("");
+    setBusy("");
+    chosenRadio().focus();
+  }
+
+  /** Existing folders, offered as the folder is typed. */
+  function fillFolderNames() {
+    folderList.replaceChildren(...folderNames().map((name) => Object.assign(document.createElement("option"), { value: name })));
+  }
+
+  async function subscribe(feedUrl) {
+    const source = await actions.addSource(feedUrl, folder.value);
+    dialog.close();
+    // Isolated, so a right-to-left name cannot carry the full stop to the other side.
+    toast(`Subscribed to \u2068${source.title || source.url}\u2069.`);
+    actions.selectView({ kind: "source", sourceId: source.id });
+  }
+
+  /** The address step: look the address up; subscribe to its one feed, or offer its several. */
+  async function findAndSubscribe(mine) {
     const address = url.value.trim();
     if (!address) {
       showError("Enter the address of a feed or of a site.");
@@ -43,28 +130,72 @@ export function createAddDialog() {
       return;
     }
     showError("");
-    setBusy(true);
+    setBusy("Looking for feeds…");
     try {
-      const source = await actions.addSource(address, folder.value);
-      dialog.close();
-      // Isolated, so a right-to-left name cannot carry the full stop to the other side.
-      toast(`Subscribed to \u2068${source.title || source.url}\u2069.`);
-      actions.selectView({ kind: "source", sourceId: source.id });
+      const feeds = await api.findFeeds(address);
+      if (mine !== attempt) return;
+      if (!feeds?.length) throw new Error("no feed was found at this address.");
+      if (feeds.length > 1) {
+        showChoice(feeds);
+        return;
+      }
+      setBusy("Adding…");
+      await subscribe(feeds[0].url);
     } catch (err) {
+      if (mine !== attempt) return;
       showError(`Could not add this source: ${err.message}`);
       url.focus();
     } finally {
-      setBusy(false);
+      if (mine === attempt && !choosing()) setBusy("");
+    }
+  }
+
+  /** The choice step: subscribe to the feed chosen. */
+  async function subscribeChosen(mine) {
+    const radio = chosenRadio();
+    showError("");
+    setBusy("Subscribing…");
+    try {
+      await subscribe(radio.value);
+    } catch (err) {
+      if (mine !== attempt) return;
+      showError(`Could not add this source: ${err.message}`);
+      radio.focus();
+    } finally {
+      if (mine === attempt) setBusy("");
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (busy) return;
+    if (choosing()) subscribeChosen(attempt);
+    else findAndSubscribe(attempt);
+  });
+
+  // Enter on a feed subscribes to it, as Enter in the address field adds.
+  options.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.name === "feed") {
+      event.preventDefault();
+      form.requestSubmit();
     }
   });
 
-  document.getElementById("add-cancel").addEventListener("click", () => dialog.close());
+  back.addEventListener("click", () => {
+    showAddress();
+    url.focus();
+    url.select();
+  });
+  cancel.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => {
+    attempt += 1;
+  });
 
   return {
     open(prefill = "") {
       form.reset();
-      showError("");
-      setBusy(false);
+      showAddress();
+      fillFolderNames();
       url.value = prefill;
       dialog.showModal();
       url.focus();
@@ -75,7 +206,9 @@ export function createAddDialog() {
 export function createSettingsDialog() {
   const dialog = document.getElementById("settings-dialog");
   const form = document.getElementById("settings-form");
+  const fetching = createFetchSettings();
   const storage = createStorageSettings();
+  const subscriptions = createSubscriptionSettings();
 
   function sync() {
     for (const input of form.querySelectorAll("input[type=radio]")) {
@@ -91,13 +224,18 @@ export function createSettingsDialog() {
   });
   form.addEventListener("submit", (event) => event.preventDefault());
   document.getElementById("settings-close").addEventListener("click", () => dialog.close());
-  dialog.addEventListener("close", () => storage.flush());
+  dialog.addEventListener("close", () => {
+    fetching.flush();
+    storage.flush();
+  });
 
   on("settings", sync);
   return {
     open() {
       sync();
+      fetching.load();
       storage.load();
+      subscriptions.reset();
       dialog.showModal();
       (form.querySelector("input:checked") ?? form.querySelector("input"))?.focus();
     },

@@ -2,7 +2,7 @@
 // exist in the DOM however many pages are loaded; scrolling near the end loads the next page.
 // Arrow keys move the selection without opening; a click or Enter opens the story (which marks it read).
 
-import { state, on, indexOfEntry, viewTitle, sourceById, totalUnread, isRealFailure } from "./state.js";
+import { state, on, indexOfEntry, viewTitle, sourceById, totalUnread, folderUnread, isRealFailure } from "./state.js";
 import * as actions from "./actions.js";
 import { relativeTime, fullTime } from "./time.js";
 
@@ -27,6 +27,7 @@ const EMPTY = {
   today: ["Nothing today yet", "Stories published since midnight appear here."],
   bookmarks: ["No bookmarks", "Press b or the Bookmark button on a story to keep it here for good."],
   source: ["No stories from this source", "Refresh it to fetch its latest stories."],
+  folder: ["No stories in this folder", "Refresh to fetch the latest stories from its sources."],
 };
 
 export function createListView() {
@@ -126,8 +127,10 @@ export function createListView() {
     document.getElementById("view-title").textContent = viewTitle();
     const count = document.getElementById("view-count");
     const source = state.view.kind === "source" ? sourceById(state.view.sourceId) : null;
-    const unread = source ? source.unread_count : totalUnread();
-    count.textContent = ["all", "unread", "source"].includes(state.view.kind) && unread > 0 ? `${unread} unread` : "";
+    let unread = source ? source.unread_count : totalUnread();
+    if (state.view.kind === "folder") unread = folderUnread(state.view.folder);
+    const counted = ["all", "unread", "source", "folder"].includes(state.view.kind);
+    count.textContent = counted && unread > 0 ? `${unread} unread` : "";
     const banner = document.getElementById("view-error");
     const error = source?.last_error;
     banner.hidden = !error;

@@ -61,7 +61,6 @@ export function createReaderView() {
     // The whole story (header, byline, body) follows the story's direction; the UI around it stays as it is.
     article.dir = entry.dir === "rtl" || entry.dir === "ltr" ? entry.dir : "auto";
 
-    document.getElementById("article-source").textContent = entry.source_title;
     document.getElementById("article-title").textContent = entry.title || "(untitled)";
     document.getElementById("article-author").textContent = entry.author ? entry.author : "";
     const date = document.getElementById("article-date");
@@ -92,7 +91,9 @@ export function createReaderView() {
     sweepPictures();
   }
 
+  /** What can change while the story is shown: its read and bookmark state, and its source's name. */
   function renderState(entry) {
+    document.getElementById("article-source").textContent = entry.source_title;
     readButton.querySelector("span").textContent = entry.read ? "Mark unread" : "Mark read";
     readButton.querySelector("use").setAttribute("href", entry.read ? "#i-circle" : "#i-dot");
     readButton.classList.toggle("is-unread", !entry.read);

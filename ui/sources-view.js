@@ -1,17 +1,29 @@
-// The sources pane: the smart views, then every source (grouped by folder) with its site icon, its unread
-// count and, when its last refresh failed, an error badge that says why (unless it failed for want of a
-// network while the network is out of reach: the offline banner says that once, for all of them). Each source
-// has a refresh button and a menu (source-menu.js) for how its stories get their full text.
+// The sources pane: the smart views, then the sources, those in a folder under the folder's own row. A folder
+// is a view of its own (the stories of all its sources, with the sum of their unread counts) and folds away;
+// which folders are folded is kept in localStorage. Each source has its site icon, its unread count and, when
+// its last refresh failed, an error badge that says why (unless it failed for want of a network while the
+// network is out of reach: the offline banner says that once, for all of them). Each source and each folder
+// has a menu (its ⋯ button, a right click, Shift+F10 or the context-menu key on its row) whose commands open the
+// dialogs of source-dialogs.js.
+// Keys on a row: Up and Down move between the rows, Home and End to the first and last; Right unfolds a folder
+// (then enters it), Left folds it (or goes from a source up to its folder); F2 renames; Delete (Backspace on a
+// Mac's keyboard) asks to unsubscribe.
 
-import { state, on, SMART_VIEWS, sameView, totalUnread, sourceById, isRealFailure } from "./state.js";
+import {
+  state, on, SMART_VIEWS, sameView, totalUnread, sourceById, sourceName, byName, isRealFailure, folderNames,
+  sourcesInFolder, folderUnread,
+} from "./state.js";
 import * as actions from "./actions.js";
 import { refresh } from "./sync-actions.js";
 import { fullTime } from "./time.js";
+import { plural } from "./format.js";
 import { svgUse } from "./dom.js";
-import { createSourceMenu } from "./source-menu.js";
+import { createMenu } from "./menu.js";
+import { createSourceDialogs } from "./source-dialogs.js";
 
 const VIEW_ICONS = { all: "#i-inbox", unread: "#i-dot", today: "#i-sun", bookmarks: "#i-star" };
 const FULL_TEXT_LABELS = { off: "Off", auto: "Automatic", always: "Always" };
+const COLLAPSED_KEY = "offprint.collapsed-folders";
 
 /** Site icons that did not load, so a re-render does not ask again; cleared after each refresh. */
 const brokenIcons = new Set();
@@ -33,17 +45,52 @@ function sourceIcon(source) {
   return img;
 }
 
-function byTitle(a, b) {
-  return a.title.localeCompare(b.title, undefined, { sensitivity: "base" });
+/** The names of the folded folders, as last saved; a storage that cannot be read folds nothing. */
+function loadCollapsed() {
+  try {
+    const names = JSON.parse(localStorage.getItem(COLLAPSED_KEY) ?? "[]");
+    return new Set(Array.isArray(names) ? names.filter((n) => typeof n === "string") : []);
+  } catch {
+    return new Set();
+  }
+}
+
+function saveCollapsed(names) {
+  try {
+    localStorage.setItem(COLLAPSED_KEY, JSON.stringify([...names]));
+  } catch {
+    // Storage is full or switched off: the folders open unfolded next time, nothing else is lost.
+  }
+}
+
+/** A selector that finds `control` again after a re-render, or null when it has no `data-action`. */
+function controlKey(control) {
+  if (!control?.dataset.action) return null;
+  let key = `[data-action="${control.dataset.action}"]`;
+  if (control.dataset.sourceId) key += `[data-source-id="${control.dataset.sourceId}"]`;
+  if (control.dataset.view) key += `[data-view="${control.dataset.view}"]`;
+  if (control.dataset.folder != null) key += `[data-folder="${CSS.escape(control.dataset.folder)}"]`;
+  return key;
 }
 
 export function createSourcesView() {
   const pane = document.getElementById("sources-pane");
   const smart = document.getElementById("smart-views");
   const groups = document.getElementById("source-groups");
-  const template = document.getElementById("source-row-template");
-  const menu = createSourceMenu({
-    onChoose: (id, mode) => actions.setFullText(id, mode),
+  const sourceTemplate = document.getElementById("source-row-template");
+  const folderTemplate = document.getElementById("folder-row-template");
+  const sourceMenuElement = document.getElementById("source-menu");
+  const collapsed = loadCollapsed();
+  const dialogs = createSourceDialogs();
+  const sourceMenu = createMenu(sourceMenuElement, {
+    onChoose: (id, item) => {
+      if (item.dataset.mode) actions.setFullText(id, item.dataset.mode);
+      else sourceCommand(item.dataset.command, id);
+    },
+    onClose: () => render(),
+  });
+  const folderMenu = createMenu(document.getElementById("folder-menu"), {
+    onChoose: (name, item) => folderCommand(item.dataset.command, name),
     onClose: () => render(),
   });
 
@@ -75,11 +122,11 @@ export function createSourcesView() {
   }
 
   function sourceRow(source) {
-    const li = template.content.firstElementChild.cloneNode(true);
+    const li = sourceTemplate.content.firstElementChild.cloneNode(true);
     li.dataset.sourceId = String(source.id);
     const button = li.querySelector(".source-button");
     button.dataset.sourceId = String(source.id);
-    const name = source.title || source.url;
+    const name = sourceName(source);
     button.querySelector(".source-icon").replaceWith(sourceIcon(source));
     li.querySelector(".source-title").textContent = name;
     li.querySelector(".source-count").textContent = countText(source.unread_count);
@@ -102,90 +149,260 @@ export function createSourcesView() {
       tooltip.push(`Last refresh failed${source.last_error.at ? ` ${fullTime(source.last_error.at)}` : ""}: ${reason}`);
     }
     button.title = tooltip.join("\n");
-    const refresh = li.querySelector(".source-refresh");
-    refresh.dataset.sourceId = String(source.id);
-    refresh.setAttribute("aria-label", `Refresh ${name}`);
-    refresh.title = `Refresh ${name}`;
+    const refreshButton = li.querySelector(".source-refresh");
+    refreshButton.dataset.sourceId = String(source.id);
+    refreshButton.setAttribute("aria-label", `Refresh ${name}`);
+    refreshButton.title = `Refresh ${name}`;
     const more = li.querySelector(".source-more");
     more.dataset.sourceId = String(source.id);
-    // No tooltip: it would cover the menu's heading as the menu opens under the pointer.
+    // No tooltip: it would cover the menu's first item as the menu opens under the pointer.
     more.setAttribute("aria-label", `Options for ${name}`);
-    more.setAttribute("aria-expanded", String(menu.openFor() === source.id));
-    if (menu.openFor() === source.id) li.classList.add("has-menu");
+    more.setAttribute("aria-expanded", String(sourceMenu.openFor() === source.id));
+    if (sourceMenu.openFor() === source.id) li.classList.add("has-menu");
+    return li;
+  }
+
+  function folderRow(name, index) {
+    const sources = sourcesInFolder(name).sort(byName);
+    const li = folderTemplate.content.firstElementChild.cloneNode(true);
+    li.dataset.folder = name;
+    const row = li.querySelector(".folder-row");
+    row.dataset.folder = name;
+    const button = li.querySelector(".folder-button");
+    button.dataset.folder = name;
+    button.title = `${name}\n${plural(sources.length, "source", "sources")}`;
+    li.querySelector(".source-title").textContent = name;
+    li.querySelector(".source-count").textContent = countText(folderUnread(name));
+    if (state.view.kind === "folder" && state.view.folder === name && !state.welcome) {
+      button.setAttribute("aria-current", "page");
+    }
+    const folded = collapsed.has(name);
+    const list = li.querySelector(".folder-sources");
+    list.id = `folder-sources-${index}`;
+    list.setAttribute("aria-label", name);
+    list.hidden = folded;
+    list.append(...sources.map(sourceRow));
+    const toggle = li.querySelector(".folder-toggle");
+    toggle.dataset.folder = name;
+    toggle.setAttribute("aria-controls", list.id);
+    toggle.setAttribute("aria-expanded", String(!folded));
+    toggle.setAttribute("aria-label", `Sources in ${name}`);
+    toggle.title = folded ? "Show its sources" : "Hide its sources";
+    const more = li.querySelector(".folder-more");
+    more.dataset.folder = name;
+    more.setAttribute("aria-label", `Options for the folder ${name}`);
+    more.setAttribute("aria-expanded", String(folderMenu.openFor() === name));
+    if (folderMenu.openFor() === name) row.classList.add("has-menu");
     return li;
   }
 
   function renderSources() {
-    const unfiled = state.sources.filter((s) => !s.folder).sort(byTitle);
-    const folders = new Map();
-    for (const s of state.sources.filter((s) => s.folder)) {
-      if (!folders.has(s.folder)) folders.set(s.folder, []);
-      folders.get(s.folder).push(s);
+    const names = folderNames();
+    if (state.sourcesLoaded) {
+      // A folder that is gone (removed, emptied, renamed) forgets that it was folded.
+      const before = collapsed.size;
+      for (const name of collapsed) if (!names.includes(name)) collapsed.delete(name);
+      if (collapsed.size !== before) saveCollapsed(collapsed);
     }
     const sections = [];
-    const section = (name, sources) => {
+    if (state.sources.length) {
       const heading = document.createElement("h2");
       heading.className = "section-label";
-      heading.textContent = name;
-      heading.dir = "auto";
+      heading.textContent = "Sources";
       const ul = document.createElement("ul");
       ul.className = "source-list";
-      ul.setAttribute("aria-label", name);
-      ul.append(...sources.map(sourceRow));
+      ul.setAttribute("aria-label", "Sources");
+      ul.append(
+        ...state.sources.filter((s) => !s.folder).sort(byName).map(sourceRow),
+        ...names.map((name, i) => folderRow(name, i)),
+      );
       sections.push(heading, ul);
-    };
-    if (unfiled.length) section("Sources", unfiled);
-    for (const name of [...folders.keys()].sort((a, b) => a.localeCompare(b))) {
-      section(name, folders.get(name).sort(byTitle));
     }
     groups.replaceChildren(...sections);
-    const names = document.getElementById("folder-names");
-    names.replaceChildren(...[...folders.keys()].map((name) => Object.assign(document.createElement("option"), { value: name })));
+    const datalist = document.getElementById("folder-names");
+    datalist?.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: name })));
   }
 
   /** Re-renders both lists, keeping keyboard focus on the same control when it was inside them. */
   function render() {
     const focused = pane.contains(document.activeElement) ? document.activeElement : null;
-    const key = focused?.dataset.action
-      ? `[data-action="${focused.dataset.action}"]` +
-        (focused.dataset.sourceId ? `[data-source-id="${focused.dataset.sourceId}"]` : "") +
-        (focused.dataset.view ? `[data-view="${focused.dataset.view}"]` : "")
-      : null;
+    const key = controlKey(focused);
     renderSmartViews();
     renderSources();
     if (key && !pane.contains(document.activeElement)) pane.querySelector(key)?.focus();
   }
 
-  /** Opens a source's menu; closing it puts the focus back on its ⋯ button, found afresh after re-renders. */
-  function openMenu(id, at) {
-    const source = sourceById(id);
-    if (!source) return;
-    menu.open(source, at, () => pane.querySelector(`[data-action="menu"][data-source-id="${id}"]`)?.focus());
+  // ---- focus, folding -------------------------------------------------------------------------------------
+
+  /** The button of the view shown, else All: where the focus goes when the row it was on is gone. */
+  function currentViewButton() {
+    return pane.querySelector('.source-button[aria-current="page"]') ?? pane.querySelector(".source-button");
+  }
+
+  function setFolded(name, folded) {
+    if (collapsed.has(name) === folded) return;
+    if (folded) collapsed.add(name);
+    else collapsed.delete(name);
+    saveCollapsed(collapsed);
+    const list = [...pane.querySelectorAll(".folder-item")].find((li) => li.dataset.folder === name);
+    // The focus must not stay on a row that folds away: it goes to the folder.
+    if (folded && list?.querySelector(".folder-sources").contains(document.activeElement)) {
+      list.querySelector(".folder-button").focus();
+    }
     render();
   }
+
+  /** Focuses a source's control (`action`), unfolding its folder first; the shown view when it is gone. */
+  function focusSource(id, action = "menu") {
+    const folder = sourceById(id)?.folder;
+    if (folder) setFolded(folder, false);
+    (pane.querySelector(`[data-action="${action}"][data-source-id="${id}"]`) ?? currentViewButton())?.focus();
+  }
+
+  function focusFolder(name, action = "folder-menu") {
+    const control = pane.querySelector(`[data-action="${action}"][data-folder="${CSS.escape(name)}"]`);
+    (control ?? currentViewButton())?.focus();
+  }
+
+  // ---- menus and their commands ---------------------------------------------------------------------------
+
+  function sourceCommand(command, id) {
+    const back = () => focusSource(id);
+    switch (command) {
+      case "rename": dialogs.renameSource(id, back); break;
+      case "move": dialogs.moveSource(id, back); break;
+      case "settings": dialogs.sourceSettings(id, back); break;
+      case "remove": dialogs.removeSource(id, back); break;
+    }
+  }
+
+  function folderCommand(command, name) {
+    switch (command) {
+      case "rename-folder": dialogs.renameFolder(name, (renamed) => focusFolder(renamed ?? name)); break;
+      case "remove-folder": dialogs.removeFolder(name, () => focusFolder(name)); break;
+    }
+  }
+
+  /** Opens a source's menu; closing it puts the focus back on its ⋯ button, found afresh after re-renders. */
+  function openSourceMenu(id, at) {
+    const source = sourceById(id);
+    if (!source) return;
+    folderMenu.close({ restoreFocus: false });
+    sourceMenuElement.setAttribute("aria-label", `Options for ${sourceName(source)}`);
+    for (const item of sourceMenuElement.querySelectorAll("[data-mode]")) {
+      item.setAttribute("aria-checked", String(item.dataset.mode === source.full_text));
+    }
+    sourceMenu.open(id, at, () => focusSource(id));
+    render();
+  }
+
+  function openFolderMenu(name, at) {
+    sourceMenu.close({ restoreFocus: false });
+    document.getElementById("folder-menu").setAttribute("aria-label", `Options for the folder ${name}`);
+    folderMenu.open(name, at, () => focusFolder(name));
+    render();
+  }
+
+  /** The menu of the source or folder `row`; from the keyboard (no `at`) it opens under the row's ⋯ button. */
+  function openRowMenu(row, at = null) {
+    const more = row.querySelector(":scope > .source-tools .icon-button:last-child");
+    if (row.dataset.sourceId) openSourceMenu(Number(row.dataset.sourceId), at ?? { anchor: more });
+    else if (row.dataset.folder != null) openFolderMenu(row.dataset.folder, at ?? { anchor: more });
+  }
+
+  // ---- events -----------------------------------------------------------------------------------------------
 
   pane.addEventListener("click", (event) => {
     const control = event.target.closest("[data-action]");
     if (!control || !pane.contains(control)) return;
     const id = control.dataset.sourceId ? Number(control.dataset.sourceId) : null;
+    const folder = control.dataset.folder;
     switch (control.dataset.action) {
       case "view": actions.selectView({ kind: control.dataset.view }); break;
       case "select": actions.selectView({ kind: "source", sourceId: id }); break;
+      case "folder": actions.selectView({ kind: "folder", folder }); break;
+      case "toggle-folder": setFolded(folder, !collapsed.has(folder)); break;
       case "refresh": refresh(id); break;
-      case "menu": openMenu(id, { anchor: control }); break;
+      case "menu": openSourceMenu(id, { anchor: control }); break;
+      case "folder-menu": openFolderMenu(folder, { anchor: control }); break;
     }
   });
 
   pane.addEventListener("contextmenu", (event) => {
-    const item = event.target.closest(".source-item[data-source-id]");
-    if (!item) return;
+    const row = event.target.closest(".source-item[data-source-id], .folder-row");
+    if (!row) return;
     event.preventDefault();
-    const id = Number(item.dataset.sourceId);
-    // The context-menu key gives no pointer position: the menu then opens under the row's ⋯ button.
+    // A context-menu key the keydown below did not see gives no pointer position: open under the ⋯ button.
     const byKeyboard = event.clientX === 0 && event.clientY === 0;
-    openMenu(id, byKeyboard ? { anchor: item.querySelector(".source-more") } : { x: event.clientX, y: event.clientY });
+    openRowMenu(row, byKeyboard ? null : { x: event.clientX, y: event.clientY });
   });
 
+  /** The row buttons that can be seen (not in a folded folder), in order. */
+  function visibleRows() {
+    return [...pane.querySelectorAll(".source-button")].filter((b) => b.offsetParent !== null);
+  }
+
+  /** A key on a row's button; true when it was one of the row keys. */
+  function onRowKey(event, button) {
+    const folder = button.dataset.folder;
+    const id = button.dataset.sourceId ? Number(button.dataset.sourceId) : null;
+    const rtl = getComputedStyle(pane).direction === "rtl";
+    const key = { ArrowRight: rtl ? "out" : "in", ArrowLeft: rtl ? "in" : "out" }[event.key] ?? event.key;
+    const rows = visibleRows();
+    const at = rows.indexOf(button);
+    const focusRow = (index) => rows[Math.max(0, Math.min(rows.length - 1, index))]?.focus();
+    switch (key) {
+      case "ArrowDown": focusRow(at + 1); break;
+      case "ArrowUp": focusRow(at - 1); break;
+      case "Home": focusRow(0); break;
+      case "End": focusRow(rows.length - 1); break;
+      case "in":
+        if (folder == null) return false;
+        if (collapsed.has(folder)) setFolded(folder, false);
+        else focusRow(at + 1);
+        break;
+      case "out":
+        if (folder != null && !collapsed.has(folder)) setFolded(folder, true);
+        else if (id != null && sourceById(id)?.folder) focusFolder(sourceById(id).folder, "folder");
+        else return false;
+        break;
+      case "F2":
+        if (id != null) dialogs.renameSource(id, () => focusSource(id, "select"));
+        else if (folder != null) dialogs.renameFolder(folder, (renamed) => focusFolder(renamed ?? folder, "folder"));
+        else return false;
+        break;
+      case "Delete":
+      case "Backspace":
+        if (id != null) dialogs.removeSource(id, () => focusSource(id, "select"));
+        else if (folder != null) dialogs.removeFolder(folder, () => focusFolder(folder, "folder"));
+        else return false;
+        break;
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  pane.addEventListener("keydown", (event) => {
+    const control = event.target instanceof Element ? event.target.closest("[data-action]") : null;
+    const row = control?.closest(".source-item[data-source-id], .folder-row");
+    if (!control || !pane.contains(control)) return;
+    if (row && (event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey))) {
+      // Handled here, so the browser sends no contextmenu event of its own (with a made-up pointer position).
+      event.preventDefault();
+      openRowMenu(row);
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return;
+    if (control.classList.contains("source-button") && onRowKey(event, control)) event.preventDefault();
+  });
+
+  // A folded folder stays folded under its new name; merged into another, it takes that one's state.
+  on("folder-renamed", ({ from, to }) => {
+    if (!collapsed.delete(from)) return;
+    if (!folderNames().includes(to)) collapsed.add(to);
+    saveCollapsed(collapsed);
+  });
   on("sync", () => {
     if (!state.sync.running) brokenIcons.clear();
   });

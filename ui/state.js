@@ -1,6 +1,7 @@
 // What the window shows, in one place, and a tiny publish/subscribe so each pane re-renders only its part.
 // Topics: "sources", "view", "list-reset", "entries", "entry-changed" (id), "selection", "reader", "sync",
-// "new-stories", "settings", "network", and "tick" (once a minute, for relative times).
+// "new-stories", "settings", "network", "folder-renamed" ({from, to}), and "tick" (once a minute, for relative
+// times).
 
 import { localMidnight } from "./time.js";
 
@@ -24,7 +25,7 @@ export const state = {
   sourcesLoaded: false,
   /** First-run screen: shown while there are no sources, until the reader moves on. */
   welcome: false,
-  /** { kind: "all" | "unread" | "today" | "bookmarks" | "source", sourceId?: number } */
+  /** { kind: "all" | "unread" | "today" | "bookmarks" | "source" | "folder", sourceId?: number, folder?: string } */
   view: { kind: "all" },
   search: "",
   entries: [],
@@ -75,16 +76,52 @@ export const SMART_VIEWS = [
 ];
 
 export function sameView(a, b) {
-  return a.kind === b.kind && (a.kind !== "source" || a.sourceId === b.sourceId);
+  if (a.kind !== b.kind) return false;
+  if (a.kind === "source") return a.sourceId === b.sourceId;
+  if (a.kind === "folder") return a.folder === b.folder;
+  return true;
 }
 
 export function sourceById(id) {
   return state.sources.find((s) => s.id === id) ?? null;
 }
 
+/** A source as the reader calls it: their own name, else the feed's, else its address. */
+export function sourceName(source) {
+  return source.title || source.url;
+}
+
+/** Orders sources by their names, ignoring case and accents. */
+export function byName(a, b) {
+  return sourceName(a).localeCompare(sourceName(b), undefined, { sensitivity: "base" });
+}
+
+/** The folders the sources name, by name; a folder exists while a source is in it. */
+export function folderNames() {
+  const names = new Set(state.sources.map((s) => s.folder).filter(Boolean));
+  return [...names].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: "base" }));
+}
+
+export function sourcesInFolder(name) {
+  return state.sources.filter((s) => s.folder === name);
+}
+
+/** Unread stories of a folder: the sum of its sources' counts, so it follows every read and unread at once. */
+export function folderUnread(name) {
+  return sourcesInFolder(name).reduce((sum, s) => sum + (s.unread_count || 0), 0);
+}
+
 export function viewTitle(view = state.view) {
   if (view.kind === "source") return sourceById(view.sourceId)?.title || "Source";
+  if (view.kind === "folder") return view.folder;
   return SMART_VIEWS.find((v) => v.kind === view.kind)?.label ?? "All";
+}
+
+/** Whether the view still has something to show: its source or folder may have gone. */
+export function viewExists(view = state.view) {
+  if (view.kind === "source") return sourceById(view.sourceId) !== null;
+  if (view.kind === "folder") return sourcesInFolder(view.folder).length > 0;
+  return true;
 }
 
 /** The `list_entries` filter for the current view and search, without cursor or limit. */
@@ -94,6 +131,7 @@ export function viewQuery(view = state.view, search = state.search) {
   if (view.kind === "bookmarks") query.bookmarkedOnly = true;
   if (view.kind === "today") query.since = localMidnight();
   if (view.kind === "source") query.sourceId = view.sourceId;
+  if (view.kind === "folder") query.folder = view.folder;
   const text = search.trim();
   if (text) query.search = text;
   return query;

@@ -277,3 +277,26 @@ export function offlineFixture() {
   fixture.cleanup = { purged_entries: 12, evicted_images: 3, freed_bytes: Math.round(4.5 * 1024 * 1024) };
   return fixture;
 }
+
+/** When the monitor's server asked to be left alone until: 17:30 UTC, 18:30 in Berlin. */
+export const RETRY_AFTER = new Date(NOW.getTime() + 2 * HOUR + 30 * MIN).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/**
+ * The base fixture with two folders: Courts (Судебный вестник and Press Freedom Monitor, 2 unread) and Watch
+ * (دیدبان آزادی مطبوعات, 1 unread), with Rights Desk in none. The monitor has settings of its own, and its
+ * server asked to be left alone until RETRY_AFTER.
+ */
+export function foldersFixture() {
+  const fixture = baseFixture();
+  fixture.sources = fixture.sources.map((s) => {
+    if (s.id === SOURCES.azadi.id) return { ...s, folder: "Watch" };
+    if (s.id === SOURCES.monitor.id) {
+      return {
+        ...s, refresh_interval: 60, proxy: "socks5h://127.0.0.1:9050", user_agent: "Mozilla/5.0 (compatible; Monitor)",
+        notify: false, retry_after: RETRY_AFTER,
+      };
+    }
+    return s;
+  });
+  return fixture;
+}

@@ -223,7 +223,7 @@ test("a value the backend still refuses is marked on its field in words, and the
   await app.close();
 });
 
-test("Settings is a gear in the footer, and its Storage section is reachable with the keyboard", async () => {
+test("Settings is a gear in the footer, and every section is reachable with the keyboard", async () => {
   const app = await openApp(env.browser, env.server, offlineFixture());
   const { page } = app;
   await page.setViewportSize({ width: 1000, height: 560 });
@@ -235,23 +235,36 @@ test("Settings is a gear in the footer, and its Storage section is reachable wit
   await button.focus();
   await page.keyboard.press("Enter");
   await page.locator("#settings-dialog").waitFor({ state: "visible" });
-  await page.waitForFunction(() => !document.getElementById("keep-read-days").disabled);
-  const reached = [];
-  for (let i = 0; i < 12 && !reached.includes("settings-close"); i += 1) {
-    await page.keyboard.press("Tab");
-    reached.push(await page.evaluate(() => document.activeElement.id || document.activeElement.name));
-  }
-  const storage = ["keep-read-days", "keep-unread-days", "image-budget-mb", "clean-cache-button", "settings-close"];
-  assert.deepEqual(reached.slice(-storage.length), storage, `Tab order: ${reached.join(", ")}`);
-
-  // Each one is brought into view in a window too short for the whole dialog.
-  await page.keyboard.press("Shift+Tab");
-  const inView = await page.evaluate(() => {
-    const r = document.activeElement.getBoundingClientRect();
-    return r.top >= 0 && r.bottom <= window.innerHeight;
+  await page.waitForFunction(() => !document.getElementById("keep-read-days").disabled && !document.getElementById("concurrency").disabled);
+  /** The focused control, and whether it is in view and clear of the Done button that stays at the bottom. */
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    const r = el.getBoundingClientRect();
+    const done = document.querySelector("#settings-dialog > .dialog-buttons");
+    const bottom = done.contains(el) ? window.innerHeight : done.getBoundingClientRect().top;
+    return { id: el.id || el.name, inView: r.top >= 0 && r.bottom <= bottom };
   });
-  assert.equal(await page.evaluate(() => document.activeElement.id), "clean-cache-button");
-  assert.equal(inView, true);
+  const reached = [];
+  const hidden = [];
+  for (let i = 0; i < 30 && !reached.includes("settings-close"); i += 1) {
+    await page.keyboard.press("Tab");
+    const { id, inView } = await focused();
+    reached.push(id);
+    if (!inView) hidden.push(id);
+  }
+  assert.deepEqual(reached, [
+    "text_size", "font", "column_width",
+    "refresh-interval", "concurrency", "default-full-text", "notifications", "proxy", "user-agent",
+    "keep-read-days", "keep-unread-days", "image-budget-mb", "clean-cache-button",
+    "import-opml-button", "export-opml-button", "bookmarks-format", "export-bookmarks-button",
+    "settings-close",
+  ], `Tab order: ${reached.join(", ")}`);
+  // Each one is brought into view in a window too short for the whole dialog, going down and coming back.
+  assert.deepEqual(hidden, []);
+  for (const id of ["export-bookmarks-button", "bookmarks-format", "export-opml-button", "import-opml-button", "clean-cache-button"]) {
+    await page.keyboard.press("Shift+Tab");
+    assert.deepEqual(await focused(), { id, inView: true });
+  }
   assert.deepEqual(app.problems, []);
   await app.close();
 });

@@ -21,7 +21,7 @@ test("Add source says in words why an address is not a feed, then subscribes a g
   const error = page.locator("#add-error");
   await error.waitFor({ state: "visible" });
   assert.equal(await error.textContent(),
-    "Could not add this source: https://news.example.org/not-a-feed.html is not a feed: the response is an HTML page");
+    "Could not add this source: https://news.example.org/not-a-feed.html is not a feed: it is a web page that announces no feed");
   assert.equal(await dialog.isVisible(), true, "the dialog stays open to fix the address");
   assert.equal(await page.locator("#add-url").getAttribute("aria-invalid"), "true");
 
@@ -34,8 +34,8 @@ test("Add source says in words why an address is not a feed, then subscribes a g
   await page.locator("#add-folder").fill("Watchdogs");
   await page.locator("#add-submit").click();
   await dialog.waitFor({ state: "hidden" });
+  // The address is looked up first (find_feeds); one that leads to no feed is never subscribed to.
   assert.deepEqual((await app.calls("add_source")).map((c) => c.args), [
-    { url: "https://news.example.org/not-a-feed.html" },
     { url: "https://rights.example.org/feed.xml" },
     { url: "https://watch.example.org/feed.xml", folder: "Watchdogs" },
   ]);
@@ -43,7 +43,8 @@ test("Add source says in words why an address is not a feed, then subscribes a g
   await added.waitFor();
   assert.equal(await added.locator(".source-title").textContent(), "watch.example.org");
   assert.equal(await added.getAttribute("aria-current"), "page", "the new source is shown");
-  assert.ok((await page.locator(".section-label").allTextContents()).includes("Watchdogs"));
+  assert.deepEqual(await page.locator(".folder-button .source-title").allTextContents(), ["Courts", "Watchdogs"]);
+  assert.equal(await page.locator('.folder-item[data-folder="Watchdogs"] .source-item[data-source-id="1000"]').count(), 1);
   assert.match(await page.locator(".toast").last().textContent(), /Subscribed to \u2068watch\.example\.org\u2069\./);
   assert.deepEqual(app.problems, []);
   await app.close();
@@ -130,10 +131,14 @@ test("a source's menu sets how it gets its full text, by mouse, keyboard or righ
   await more.click();
   await menu.waitFor({ state: "visible" });
   assert.equal(await menu.getAttribute("role"), "menu");
-  assert.equal(await menu.getAttribute("aria-label"), "Full article for Rights Desk");
+  assert.equal(await menu.getAttribute("aria-label"), "Options for Rights Desk");
   assert.deepEqual(await checked(), ["Always"]);
   assert.equal(await page.locator('.source-item[data-source-id="1"] .source-more').getAttribute("aria-expanded"), "true");
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.mode), "always", "the focus is on the current mode");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), "Rename…", "the focus is on the first item");
+  // The full-text modes are a group of their own, named by its heading.
+  const group = menu.locator('[role="group"]');
+  assert.equal(await group.evaluate((g) => document.getElementById(g.getAttribute("aria-labelledby")).textContent), "Full article");
+  assert.deepEqual(await group.locator('[role="menuitemradio"]').evaluateAll((items) => items.map((i) => i.dataset.mode)), ["off", "auto", "always"]);
   // The modes change what new stories get; the hints say so, and claim nothing of stories already saved.
   assert.deepEqual(await menu.locator(".menu-hint").allTextContents(), [
     "New stories: the feed's own text",
@@ -146,8 +151,11 @@ test("a source's menu sets how it gets its full text, by mouse, keyboard or righ
     return null;
   }), null);
 
-  // Keys inside the menu move through it and do not reach the app's shortcuts.
+  // Keys inside the menu move through it (a letter to the next item it starts) and do not reach the app's
+  // shortcuts.
   await page.keyboard.press("ArrowUp");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), "Remove…", "up from the first wraps to the last");
+  await page.keyboard.press("a");
   assert.equal(await page.evaluate(() => document.activeElement.dataset.mode), "auto");
   await page.keyboard.press("j");
   assert.deepEqual(await app.calls("get_entry"), [], "j did not open a story");
@@ -173,7 +181,7 @@ test("a source's menu sets how it gets its full text, by mouse, keyboard or righ
   // A right click on another source opens its menu at the pointer; a click chooses.
   await page.locator('.source-button[data-source-id="2"]').click({ button: "right" });
   await menu.waitFor({ state: "visible" });
-  assert.equal(await menu.getAttribute("aria-label"), "Full article for Судебный вестник");
+  assert.equal(await menu.getAttribute("aria-label"), "Options for Судебный вестник");
   assert.deepEqual(await checked(), ["Automatic"]);
   await menu.locator(".menu-item", { hasText: "Off" }).click();
   await menu.waitFor({ state: "hidden" });
