@@ -78,6 +78,11 @@ function syncFinished(report) {
     running: false, failures, fresh: report?.new ?? sync.fresh, finished: { at: new Date() }, sawEvents: false,
   });
   if (report?.sources > 0 && report.failed < report.sources) reachedNetwork();
+  // The backend passes over sources fetched a moment ago, and servers that asked to wait: say so when that was
+  // all of them, rather than seem to have done nothing.
+  if (report?.sources === 0 && report.skipped > 0) {
+    toast("Nothing to refresh yet: every source was fetched a moment ago or asked Offprint to wait.");
+  }
   emit("sync");
   loadSources();
   // Normally the progress events already told of the new stories; a backend that sent none is covered here.

@@ -136,3 +136,24 @@ test("mark all read marks the view read, and Undo restores exactly those stories
   assert.deepEqual(app.problems, []);
   await app.close();
 });
+
+test("a refresh the backend passed over entirely says why instead of seeming to do nothing", async () => {
+  const app = await openApp(env.browser, env.server, baseFixture());
+  const { page } = app;
+  await page.locator("#refresh-all-button").click();
+  await app.waitForCalls("sync_now");
+  await page.evaluate(() =>
+    window.__fake.finishSync({ sources: 0, new: 0, updated: 0, unchanged: 0, failed: 0, skipped: 4, errors: [] }));
+  await page.locator(".toast", { hasText: "Nothing to refresh yet" }).waitFor();
+
+  // A refresh that fetched something says nothing of the kind.
+  await page.locator(".toast", { hasText: "Nothing to refresh yet" }).locator(".toast-close").click();
+  assert.equal(await page.locator(".toast").count(), 0);
+  await page.locator("#refresh-all-button").click();
+  await page.waitForFunction(() => window.__fake.pendingSyncs() === 1);
+  await page.evaluate(() =>
+    window.__fake.finishSync({ sources: 3, new: 0, updated: 0, unchanged: 3, failed: 0, skipped: 1, errors: [] }));
+  await page.locator("#sync-summary", { hasText: "Refreshed at" }).waitFor();
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))));
+  assert.equal(await page.locator(".toast").count(), 0);
+});
