@@ -64,8 +64,19 @@ pub fn check_picture(url: &str, bytes: &[u8], declared: Option<&str>) -> Result<
     }
     let content_type =
         sniff(bytes).ok_or_else(|| refuse("its bytes are not a PNG, JPEG, GIF, WebP, AVIF, BMP or icon"))?;
+    // A few bytes can declare a picture of billions of pixels, which the window would try to decode.
+    if let Ok(size) = imagesize::blob_size(bytes)
+        && (size.width.max(size.height) > MAX_SIDE || size.width.saturating_mul(size.height) > MAX_PIXELS)
+    {
+        return Err(refuse(&format!("it declares {}×{} pixels, too many to show safely", size.width, size.height)));
+    }
     Ok(Picture { bytes: bytes.to_vec(), content_type })
 }
+
+/// The largest picture kept, in pixels a side and in all: 64 megapixels (256 MB once decoded), more
+/// than any photograph in an article needs.
+const MAX_SIDE: usize = 32_768;
+const MAX_PIXELS: usize = 64 * 1024 * 1024;
 
 /// The raster format of `bytes`, if it is one the window may show.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
@@ -117,10 +128,14 @@ pub fn write_file(images_dir: &Path, picture: &Picture) -> Result<String> {
     let io = |e| Error::io(format!("cannot save a picture in {}", folder.display()), e);
     std::fs::create_dir_all(folder).map_err(io)?;
     let temporary = folder.join(format!(".{hash}.{}.part", std::process::id()));
-    let mut file = std::fs::File::create(&temporary).map_err(io)?;
-    file.write_all(&picture.bytes).and_then(|()| file.sync_all()).map_err(io)?;
-    drop(file);
-    std::fs::rename(&temporary, &path).map_err(io)?;
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut file| file.write_all(&picture.bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&temporary, &path));
+    // A full disk leaves no half-written file behind to take up what room is left.
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written.map_err(io)?;
     Ok(hash)
 }
 
@@ -137,6 +152,41 @@ mod tests {
         assert_eq!(check_picture("u", PNG, Some("image/jpeg")).unwrap().content_type, "image/png");
         assert_eq!(check_picture("u", b"RIFF\0\0\0\0WEBPVP8 ", None).unwrap().content_type, "image/webp");
         assert_eq!(check_picture("u", b"\0\0\0\x1cftypavif", None).unwrap().content_type, "image/avif");
+    }
+
+    /// The first bytes of a PNG of `width`×`height`: all a decoder reads to size its buffer.
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&width.to_be_bytes());
+        png.extend_from_slice(&height.to_be_bytes());
+        png.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        png
+    }
+
+    /// A GIF's logical screen of `width`×`height`.
+    fn gif_header(width: u16, height: u16) -> Vec<u8> {
+        let mut gif = b"GIF89a".to_vec();
+        gif.extend_from_slice(&width.to_le_bytes());
+        gif.extend_from_slice(&height.to_le_bytes());
+        gif.extend_from_slice(&[0, 0, 0]);
+        gif
+    }
+
+    #[test]
+    fn refuses_pictures_that_declare_more_pixels_than_a_window_should_decode() {
+        for (bytes, what) in [
+            (png_header(100_000, 100_000), "a PNG of 10 gigapixels"),
+            (png_header(40_000, 10), "a PNG wider than any screen"),
+            (png_header(9_000, 8_000), "72 megapixels"),
+            (gif_header(65_535, 65_535), "a GIF of 4 gigapixels"),
+        ] {
+            let err = check_picture("u", &bytes, Some("image/png")).unwrap_err();
+            assert_eq!(err.code(), "not_an_image", "{what}");
+            assert!(err.to_string().contains("too many to show safely"), "{what}: {err}");
+        }
+        for (bytes, what) in [(png_header(4_000, 3_000), "a 12 MP photo"), (gif_header(1, 1), "a pixel")] {
+            assert!(check_picture("u", &bytes, None).is_ok(), "{what}");
+        }
     }
 
     #[test]

@@ -77,14 +77,18 @@ pub fn fetcher_for(fetcher: &Fetcher, source: &SourceTarget) -> Result<Fetcher> 
     fetcher.routed(proxy.as_ref(), source.user_agent.as_deref())
 }
 
-/// Article pages of one source fetched at once.
+/// Article pages of one source fetched at once, and at most this many in one refresh: a feed of
+/// thousands of summaries gets their pages over several syncs (the others are still "never tried").
 const PAGES_AT_ONCE: usize = 2;
+const PAGES_PER_REFRESH: usize = 50;
 
 /// Embed cards of one source refresh completed from their provider, at most.
 const EMBED_LOOKUPS: usize = 8;
 
 /// Pictures fetched at once, and at most this many from one host.
 const PICTURES_AT_ONCE: usize = 8;
+/// Pictures fetched by one sync at most; the rest wait, pending, for the next.
+const PICTURES_PER_SYNC: usize = 2_000;
 const PICTURES_PER_HOST: usize = 4;
 
 /// Reported after each source of a sync finishes.
@@ -385,7 +389,7 @@ async fn add_full_text(
     let mut slots: Vec<Option<CleanEntry>> = Vec::with_capacity(entries.len());
     let mut tasks = JoinSet::new();
     for (slot, entry) in entries.into_iter().enumerate() {
-        match page_to_fetch(mode, &entry, known) {
+        match page_to_fetch(mode, &entry, known).filter(|_| tasks.len() < PAGES_PER_REFRESH) {
             Some(page) => {
                 let (limit, fetcher) = (limit.clone(), fetcher.clone());
                 tasks.spawn(async move {
@@ -528,7 +532,8 @@ async fn with_full_text(fetcher: &Fetcher, mode: FullTextMode, mut entry: CleanE
 /// attempt failed for a passing reason), a few at a time and politely per host, into the data
 /// directory. A picture that fails is recorded and shows as a placeholder; it never fails the sync.
 pub async fn fetch_pictures(store: &SharedStore, fetcher: &Fetcher) -> Result<()> {
-    let pending = with_store(store, |s| s.pending_pictures()).await?;
+    let mut pending = with_store(store, |s| s.pending_pictures()).await?;
+    pending.truncate(PICTURES_PER_SYNC);
     let global = Arc::new(Semaphore::new(PICTURES_AT_ONCE));
     let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = JoinSet::new();

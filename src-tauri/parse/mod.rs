@@ -94,6 +94,26 @@ fn looks_like_html(text: &str) -> bool {
         || head.starts_with("<body")
 }
 
+/// The most entries kept of one feed document: far more than any real feed carries, few enough that a
+/// hostile feed of a hundred thousand costs a bounded sync.
+pub const MAX_ENTRIES: usize = 5_000;
+
+/// Keeps the `max` newest entries (by published, else updated date; undated ones count as oldest), in
+/// the feed's order otherwise.
+fn keep_newest(entries: &mut Vec<ParsedEntry>, max: usize) {
+    if entries.len() <= max {
+        return;
+    }
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(entries[i].meta.published_at.or(entries[i].meta.updated_at)));
+    let mut keep = vec![false; entries.len()];
+    for &i in &order[..max] {
+        keep[i] = true;
+    }
+    let mut flags = keep.into_iter();
+    entries.retain(|_| flags.next().unwrap_or(false));
+}
+
 fn convert(feed: Feed, feed_url: &Url) -> ParsedFeed {
     let feed_lang = feed.language.as_deref().and_then(normalize_lang);
     let feed_author = feed.authors.iter().find_map(person_name).filter(|a| !a.is_empty());
@@ -106,6 +126,7 @@ fn convert(feed: Feed, feed_url: &Url) -> ParsedFeed {
         .map(|e| convert_entry(e, feed_url, feed_lang.as_deref(), feed_author.as_deref()))
         .collect();
     identity::assign_keys(&mut entries);
+    keep_newest(&mut entries, MAX_ENTRIES);
 
     // The feed's own icon, else its logo; resolved like any link of the feed.
     let icon = [feed.icon.as_ref(), feed.logo.as_ref()]

@@ -72,3 +72,21 @@ fn keys_are_stable_and_distinct() {
     let distinct: std::collections::HashSet<_> = once.iter().collect();
     assert_eq!(distinct.len(), 3);
 }
+
+#[test]
+fn a_feed_of_more_entries_than_the_bound_keeps_the_newest() {
+    // Oldest first, as some archives are, with two undated entries at the front.
+    let mut items = String::from("<item><title>undated a</title></item><item><title>undated b</title></item>");
+    for day in 0..(MAX_ENTRIES + 10) {
+        let date = chrono::DateTime::from_timestamp(1_700_000_000 + day as i64 * 3600, 0).unwrap().to_rfc2822();
+        items.push_str(&format!("<item><title>story {day}</title><guid>g{day}</guid><pubDate>{date}</pubDate></item>"));
+    }
+    let feed = parse(&format!("<rss version=\"2.0\"><channel><title>T</title>{items}</channel></rss>"));
+    assert_eq!(feed.entries.len(), MAX_ENTRIES);
+    assert_eq!(feed.entries[0].meta.title, "story 10", "the 10 oldest and the two undated went");
+    assert_eq!(feed.entries.last().unwrap().meta.title, format!("story {}", MAX_ENTRIES + 9));
+    assert!(feed.entries.iter().all(|e| !e.meta.title.starts_with("undated")));
+
+    let few = parse("<rss version=\"2.0\"><channel><title>T</title><item><title>only</title></item></channel></rss>");
+    assert_eq!(few.entries.len(), 1, "an undated entry is kept when there is room");
+}

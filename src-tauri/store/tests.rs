@@ -250,8 +250,9 @@ fn cache_picture(store: &mut Store, url: &str, bytes: &[u8]) {
     store.record_image(id, &picture).unwrap();
 }
 
+/// `len` bytes that start as a 1×1 PNG, filled with `n`: distinct contents for distinct `n`.
 fn png(n: u8, len: usize) -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0".to_vec();
     bytes.resize(len, n);
     bytes
 }
