@@ -249,6 +249,19 @@ pub(crate) fn decoded_attribute(el: &Element<'_, '_>, name: &str) -> Option<Stri
     el.get_attribute(name).map(|v| htmlize::unescape_attribute(v).into_owned())
 }
 
+/// Whether the policy lets `tag` through, and `attribute` on it (`rel` on links is the policy's own).
+pub fn allows(tag: &str, attribute: Option<&str>) -> bool {
+    if !ALLOWED_TAGS.contains(&tag) {
+        return false;
+    }
+    let Some(attribute) = attribute else { return true };
+    let of_tag = |table: &[(&str, &[&str])]| table.iter().any(|(t, attrs)| *t == tag && attrs.contains(&attribute));
+    GENERIC_ATTRIBUTES.contains(&attribute)
+        || of_tag(TAG_ATTRIBUTES)
+        || (attribute == "class" && ALLOWED_CLASSES.iter().any(|(t, _)| *t == tag))
+        || (tag == "a" && attribute == "rel")
+}
+
 fn policy(base: Option<Url>) -> ammonia::Builder<'static> {
     let by_tag = |table: &[(&'static str, &[&'static str])]| -> HashMap<&'static str, HashSet<&'static str>> {
         table.iter().map(|(tag, values)| (*tag, values.iter().copied().collect())).collect()

@@ -23,8 +23,8 @@ use std::sync::{Arc, Mutex};
 use html5ever::tendril::TendrilSink;
 use html5ever::{Attribute, ParseOpts, QualName, local_name, ns, parse_document, parse_fragment};
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
-use offprint::localize::localize_images;
-use offprint::sanitize::sanitize_html;
+use offprint::localize::{clean_body, clean_stored_again, localize_images};
+use offprint::sanitize::{allows, sanitize_html};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use url::Url;
@@ -153,6 +153,53 @@ fn problems_in(output: &str, pictures: Pictures) -> Vec<String> {
 fn parse_as_inner_html(html: &str) -> RcDom {
     let context = QualName::new(None, ns!(html), local_name!("div"));
     parse_fragment(RcDom::default(), ParseOpts::default(), context, vec![], true).one(html)
+}
+
+/// Elements and attributes the policy does not list, below the parser's own `<html>` root.
+fn disallowed(node: &Handle, found: &mut Vec<String>) {
+    if let NodeData::Element { name, attrs, .. } = &node.data {
+        let tag = name.local.to_string();
+        if tag != "html" {
+            if !allows(&tag, None) {
+                found.push(format!("<{tag}>"));
+            }
+            for attr in attrs.borrow().iter() {
+                if !allows(&tag, Some(&attr.name.local)) {
+                    found.push(format!("<{tag} {}>", attr.name.local));
+                }
+            }
+        }
+    }
+    for child in node.children.borrow().iter() {
+        disallowed(child, found);
+    }
+}
+
+/// `html` as the browser would build it, written back with each element's attributes sorted.
+fn canonical(html: &str) -> String {
+    fn write(node: &Handle, out: &mut String) {
+        match &node.data {
+            NodeData::Element { name, attrs, .. } => {
+                let mut attrs: Vec<(String, String)> =
+                    attrs.borrow().iter().map(|a| (a.name.local.to_string(), a.value.to_string())).collect();
+                attrs.sort();
+                out.push_str(&format!("<{}{attrs:?}>", name.local));
+                for child in node.children.borrow().iter() {
+                    write(child, out);
+                }
+                out.push_str(&format!("</{}>", name.local));
+            }
+            NodeData::Text { contents } => out.push_str(&contents.borrow()),
+            _ => {
+                for child in node.children.borrow().iter() {
+                    write(child, out);
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    write(&parse_as_inner_html(html).document, &mut out);
+    out
 }
 
 fn parse_as_document(html: &str) -> RcDom {
@@ -1528,6 +1575,27 @@ proptest! {
         prop_assert!(found.is_empty(), "without base: {found:?}\n    out: {output:?}");
     }
 
+    /// Cleaning a stored body again (as a newer policy does) changes nothing: the same elements,
+    /// attributes, text and pictures (the order in which an element lists its attributes means nothing).
+    #[test]
+    fn cleaning_a_stored_body_again_changes_nothing(html in html_document()) {
+        let base = Url::parse(BASE).unwrap();
+        let once = clean_body(&html, Some(&base));
+        let twice = clean_stored_again(&once.html, &once.images);
+        prop_assert_eq!(canonical(&twice.html), canonical(&once.html), "input: {:?}\n once: {:?}\ntwice: {:?}", html, once.html, twice.html);
+        prop_assert_eq!(&twice.images, &once.images);
+        prop_assert_eq!(&twice.plain_text, &once.plain_text);
+    }
+
+    /// Nothing but what the policy lists comes out: no other element, no other attribute.
+    #[test]
+    fn random_html_yields_only_allowed_elements_and_attributes(html in html_document()) {
+        let output = clean(&html);
+        let mut found = Vec::new();
+        disallowed(&parse_as_inner_html(&output).document, &mut found);
+        prop_assert!(found.is_empty(), "{found:?}\n    out: {output:?}");
+    }
+
     /// What is stored: sanitized, then every picture pointed at its local copy.
     #[test]
     fn random_html_stays_safe_with_its_pictures_localized(html in html_document()) {
@@ -1543,4 +1611,26 @@ proptest! {
             prop_assert!(localized.html.contains(&local), "{remote} is listed but not shown");
         }
     }
+}
+
+/// Inputs that once cleaned differently the second time: markup the first pass reads inside `<script>`
+/// in an `<svg>` (foreign content), and an attribute order that changed.
+#[test]
+fn cleaning_again_is_stable_for_inputs_that_once_were_not() {
+    let base = Url::parse(BASE).unwrap();
+    for html in [
+        "<embed><svg><img width=1 height=1></embed><script><p><img width=1 height=1></p></script>",
+        "<a dir=\"hello\" onclick=\"javascript:alert(1)></a><p onclick=\"javascript:alert(1)\" href=\"eval(atob('YWxlcnQoMSk='))\"></p>",
+    ] {
+        let once = clean_body(html, Some(&base));
+        let twice = clean_stored_again(&once.html, &once.images);
+        assert_eq!(canonical(&twice.html), canonical(&once.html), "{html}");
+        assert!(disallowed_in(&once.html).is_empty(), "{html}: {:?}", disallowed_in(&once.html));
+    }
+}
+
+fn disallowed_in(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    disallowed(&parse_as_inner_html(html).document, &mut found);
+    found
 }
