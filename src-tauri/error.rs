@@ -1,6 +1,8 @@
 //! The core's error type. Variants carry the context a person needs; [`Error::code`] gives the stable
 //! machine-readable code of the CLI contract and of the UI.
 
+use rusqlite::ErrorCode;
+
 /// Everything that can go wrong in the core.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -51,15 +53,23 @@ pub enum Error {
     SchemaTooNew { path: String, found: i64, supported: i64 },
     #[error("internal error: {0}")]
     Internal(String),
-    #[error("cannot open the cache {path}: {source}")]
+    /// The cache file was damaged (not a database, or failing SQLite's check) and was renamed aside,
+    /// never deleted; the next open starts a new, empty cache in its place.
+    #[error(
+        "the cache at {path} is damaged ({detail}); it was moved aside to {kept_at}, where it stays, and a new, \
+         empty cache takes its place. To get your sources, stories and bookmarks back, restore {path} from a \
+         backup, or try `sqlite3 {kept_at} .recover`"
+    )]
+    Damaged { path: String, kept_at: String, detail: String },
+    #[error("{}", db_message(Some(.path), .source))]
     DbOpen {
         path: String,
         #[source]
         source: rusqlite::Error,
     },
-    #[error("database error: {0}")]
+    #[error("{}", db_message(None, .0))]
     Db(#[from] rusqlite::Error),
-    #[error("{context}: {source}")]
+    #[error("{}{context}: {source}", if is_disk_full(.source) { "the disk is full: " } else { "" })]
     Io {
         context: String,
         #[source]
@@ -90,7 +100,15 @@ impl Error {
             Error::InvalidArgument(_) => "invalid_argument".into(),
             Error::SchemaTooNew { .. } => "schema_too_new".into(),
             Error::Internal(_) => "internal".into(),
-            Error::Db(_) | Error::DbOpen { .. } => "database".into(),
+            Error::Damaged { .. } => "cache_damaged".into(),
+            Error::Db(source) | Error::DbOpen { source, .. } => match sqlite_code(source) {
+                Some(ErrorCode::DiskFull) => "disk_full".into(),
+                Some(ErrorCode::ReadOnly) => "read_only".into(),
+                Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => "cache_damaged".into(),
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => "cache_locked".into(),
+                _ => "database".into(),
+            },
+            Error::Io { source, .. } if is_disk_full(source) => "disk_full".into(),
             Error::Io { .. } => "io".into(),
         }
     }
@@ -118,3 +136,47 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// SQLite's primary result code behind a rusqlite error, when it came from SQLite.
+pub(crate) fn sqlite_code(error: &rusqlite::Error) -> Option<ErrorCode> {
+    error.sqlite_error_code()
+}
+
+/// Whether SQLite says the cache file is not a database, or is one whose structure is broken.
+pub(crate) fn is_damage(error: &rusqlite::Error) -> bool {
+    matches!(sqlite_code(error), Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase))
+}
+
+fn is_disk_full(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::StorageFull
+}
+
+/// A SQLite failure in words a reader can act on: what is wrong with the cache (at `path`, when known)
+/// and what to do, with SQLite's own words after.
+fn db_message(path: Option<&String>, error: &rusqlite::Error) -> String {
+    let the_cache = match path {
+        Some(path) => format!("the cache at {path}"),
+        None => "the cache".to_owned(),
+    };
+    match sqlite_code(error) {
+        Some(ErrorCode::DiskFull) => {
+            format!("the disk is full: {the_cache} cannot grow ({error}); nothing was half-written")
+        }
+        Some(ErrorCode::ReadOnly) => format!(
+            "{the_cache} is read-only ({error}): Offprint must be able to write the file and its folder; \
+             check their permissions"
+        ),
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => format!("{the_cache} is damaged ({error})"),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            format!("{the_cache} is locked by another program ({error}); try again once it is done")
+        }
+        Some(ErrorCode::CannotOpen) => format!(
+            "cannot open {the_cache} ({error}): check that its folder exists and that Offprint may read, \
+             write and create files there"
+        ),
+        _ => match path {
+            Some(path) => format!("cannot open the cache {path}: {error}"),
+            None => format!("database error: {error}"),
+        },
+    }
+}

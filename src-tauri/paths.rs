@@ -15,6 +15,15 @@ pub const DATA_DIR_ENV: &str = "OFFPRINT_DATA_DIR";
 /// or a crash never leaves half a file where an older one was.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
+    // A device or a pipe (`/dev/stdout`, `/dev/null`, a FIFO) is written as it is: renaming a file over it
+    // would replace the device itself, which root may do.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut device| device.write_all(bytes).and_then(|()| device.flush()))
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e));
+    }
     let name =
         path.file_name().ok_or_else(|| Error::InvalidArgument(format!("not a file name: {}", path.display())))?;
     let mut partial = name.to_owned();
@@ -71,5 +80,19 @@ mod tests {
         assert_eq!(names, ["bookmarks.html"]);
         let err = write_whole(&dir.path().join("missing/x.html"), b"x").unwrap_err();
         assert!(err.to_string().starts_with("cannot write"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_in_place_never_replaced_by_a_file() {
+        write_whole(Path::new("/dev/null"), b"gone").unwrap();
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file(), "/dev/null is still a device");
+        assert!(!Path::new("/dev/null.partial").exists());
+        if Path::new("/dev/full").exists() {
+            let err = write_whole(Path::new("/dev/full"), &[0; 4096]).unwrap_err();
+            assert_eq!(err.code(), "disk_full", "{err}");
+            assert!(err.to_string().starts_with("the disk is full: cannot write /dev/full"), "{err}");
+            assert!(!std::fs::metadata("/dev/full").unwrap().is_file(), "/dev/full is still a device");
+        }
     }
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use tauri::webview::NewWindowResponse;
 use tauri::{Builder, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fetch::Fetcher;
 use crate::settings::{ReadingSettings, SyncSettings};
 use crate::store::{SourceTarget, Store};
@@ -34,12 +34,18 @@ pub struct AppState {
     /// When this window last fetched each source (Unix seconds). The cache notes an unchanged fetch only
     /// coarsely, and the manual refresh's throttle needs the moment.
     pub(crate) fetched_at: Mutex<HashMap<i64, i64>>,
+    /// What the window must tell the reader as it opens: that a damaged cache was set aside, and where.
+    notice: Option<String>,
 }
 
 impl AppState {
-    /// Opens the cache in `data_dir` (creating it on first run).
+    /// Opens the cache in `data_dir` (creating it on first run). A damaged cache has been set aside by
+    /// the first attempt; the window then starts on a new one and says so (see [`main_window`]).
     pub fn open(data_dir: &std::path::Path) -> Result<AppState> {
-        let writer = Store::open_in(data_dir)?;
+        let (writer, notice) = match Store::open_in(data_dir) {
+            Err(damaged @ Error::Damaged { .. }) => (Store::open_in(data_dir)?, Some(damaged.to_string())),
+            opened => (opened?, None),
+        };
         let reader = Store::open_in(data_dir)?;
         let fetcher = Fetcher::new(SyncSettings::load(&reader)?.fetch_config())?;
         Ok(AppState {
@@ -49,6 +55,7 @@ impl AppState {
             syncing: tokio::sync::Mutex::new(()),
             reconnect: Mutex::new(offline::Reconnect::default()),
             fetched_at: Mutex::new(HashMap::new()),
+            notice,
         })
     }
 
@@ -104,7 +111,8 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
 
 /// The main window. It shows only the bundled UI: any navigation elsewhere is refused (links open in
 /// the system browser instead, through `open_link`), and no page may open a window of its own. The
-/// reading settings are applied before the first paint, so a dark theme never flashes white.
+/// reading settings are applied before the first paint, so a dark theme never flashes white. The state's
+/// notice, if any, stays on screen until the reader dismisses it.
 pub fn main_window<R: Runtime, M: Manager<R>>(
     manager: &M,
     settings: &ReadingSettings,
@@ -112,6 +120,9 @@ pub fn main_window<R: Runtime, M: Manager<R>>(
     let mut builder = WebviewWindowBuilder::new(manager, "main", WebviewUrl::App("index.html".into()));
     if settings.theme == "dark" {
         builder = builder.background_color(tauri::window::Color(25, 25, 27, 255));
+    }
+    if let Some(notice) = manager.try_state::<AppState>().and_then(|state| state.notice.clone()) {
+        builder = builder.initialization_script(notice_script(&notice));
     }
     builder
         .initialization_script(settings_script(settings))
@@ -132,6 +143,21 @@ fn settings_script(settings: &ReadingSettings) -> String {
          r.dataset.theme = s.theme; r.dataset.textSize = s.text_size; r.dataset.font = s.font; \
          r.dataset.column = s.column_width; return true; }} \
          if (!apply()) document.addEventListener('readystatechange', apply, {{ once: true }}); }})();"
+    )
+}
+
+/// Shows `message` as an error toast (the markup of `ui/toast.js`) that stays until dismissed, as text.
+fn notice_script(message: &str) -> String {
+    let json = serde_json::to_string(message).unwrap_or_else(|_| "\"\"".into());
+    format!(
+        "(function () {{ var m = {json}; function show() {{ var region = document.getElementById('toasts'); \
+         if (!region) return; var el = document.createElement('div'); el.className = 'toast toast-error'; \
+         el.setAttribute('role', 'alert'); var text = document.createElement('p'); text.className = 'toast-text'; \
+         text.textContent = m; var close = document.createElement('button'); close.type = 'button'; \
+         close.className = 'toast-close'; close.setAttribute('aria-label', 'Dismiss'); close.textContent = '×'; \
+         close.addEventListener('click', function () {{ el.remove(); }}); el.append(text, close); region.append(el); }} \
+         if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', show, {{ once: true }}); \
+         else show(); }})();"
     )
 }
 
@@ -168,6 +194,33 @@ fn data_dir_argument() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_starts_on_a_new_cache_and_says_where_the_damaged_one_went() {
+        let dir = tempfile::TempDir::new().unwrap();
+        std::fs::write(dir.path().join(crate::store::DB_FILE), "not a cache").unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let notice = state.notice.clone().expect("a notice for the window");
+        assert!(notice.contains("is damaged") && notice.contains("moved aside to"), "{notice}");
+        let kept: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.contains(".damaged-"))
+            .collect();
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert_eq!(std::fs::read_to_string(dir.path().join(&kept[0])).unwrap(), "not a cache");
+        drop(state);
+        assert!(AppState::open(dir.path()).unwrap().notice.is_none(), "the new cache opens quietly");
+    }
+
+    #[test]
+    fn a_notice_reaches_the_page_as_one_json_string_shown_as_text() {
+        let hostile = "cache at /tmp/x'); alert(1); ('</script><img src=x onerror=alert(2)>\u{2028}";
+        let script = notice_script(hostile);
+        let json = serde_json::to_string(hostile).unwrap();
+        assert!(script.contains(&format!("var m = {json};")), "{script}");
+        assert!(script.contains("textContent = m") && !script.contains("innerHTML"), "{script}");
+    }
 
     #[test]
     fn only_the_bundled_ui_is_an_app_url() {

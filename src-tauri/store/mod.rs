@@ -1,8 +1,14 @@
 //! The SQLite cache: sources, entries, their content, the reader's state and the search index.
 //!
-//! Opened deliberately (STYLE.md #11): WAL, `synchronous=NORMAL`, foreign keys, a busy timeout, and
-//! numbered forward-only migrations applied each in one transaction with `PRAGMA user_version`. A
-//! database written by a newer Offprint is refused before anything touches the file.
+//! Opened deliberately (STYLE.md #11): WAL, `synchronous=NORMAL`, foreign keys, a busy timeout that
+//! every write waits with (transactions begin `IMMEDIATE`), and numbered forward-only migrations applied
+//! each in one transaction with `PRAGMA user_version`. A database written by a newer Offprint is refused
+//! before anything touches the file.
+//!
+//! A cache file that SQLite says is not a database, or that fails its quick check, is renamed aside
+//! (with its `-wal` and `-shm`) to `offprint.sqlite3.damaged-<UTC time>`, never deleted, and the open
+//! fails with [`Error::Damaged`]; the next open starts a new cache. A file that is only locked, read-only
+//! or unreadable is not damaged: it is left exactly where and as it is.
 
 mod entries;
 mod images;
@@ -14,10 +20,12 @@ mod sources;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, MAIN_DB, OpenFlags, OptionalExtension, TransactionBehavior, ffi};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, is_damage};
 use crate::sanitize::SANITIZER_VERSION;
+use query::{SEARCH_FOLD_VERSION, search_fold};
 
 pub use entries::{FeedFacts, FetchRecord, KnownEntries, KnownEntry};
 pub use images::{ImageFile, MAX_ATTEMPTS, PendingPicture};
@@ -52,17 +60,29 @@ impl Store {
                 data_dir.display()
             )));
         }
+        // A file where a folder of the path should be: say which, rather than "Not a directory".
+        if let Some(file) = data_dir.ancestors().skip(1).find(|a| a.is_file()) {
+            return Err(Error::InvalidArgument(format!(
+                "cannot create the data directory {}: {} is a file, not a directory",
+                data_dir.display(),
+                file.display()
+            )));
+        }
         std::fs::create_dir_all(data_dir)
             .map_err(|e| Error::io(format!("cannot create the data directory {}", data_dir.display()), e))?;
         Store::open(&data_dir.join(DB_FILE))
     }
 
-    /// Opens (creating if needed) the cache file at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the cache file at `path` and brings its schema up to date. A damaged
+    /// file is set aside (see the module's header) and reported as [`Error::Damaged`].
     pub fn open(path: &Path) -> Result<Store> {
-        Store::open_unchecked(path).map_err(|e| match e {
-            Error::Db(source) => Error::DbOpen { path: path.display().to_string(), source },
-            other => other,
-        })
+        match Store::open_unchecked(path) {
+            Ok(store) => Ok(store),
+            // The connection is closed by now, so the files can be renamed on every platform.
+            Err(Error::Db(source)) if is_damage(&source) => Err(set_aside(path, &source)),
+            Err(Error::Db(source)) => Err(Error::DbOpen { path: path.display().to_string(), source }),
+            Err(other) => Err(other),
+        }
     }
 
     /// The folder of the pictures' files.
@@ -72,14 +92,31 @@ impl Store {
 
     fn open_unchecked(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let found_a_log = with_suffix(path, "-wal").exists();
         let mut conn = Connection::open_with_flags(path, flags)?;
+        // Until the file is known to be sound and ours, closing must not fold a write-ahead log it came with
+        // into it: a damaged cache is set aside, and a newer one refused, exactly as they were found. (The
+        // empty log this open makes is folded into nothing and removed on close, as usual.)
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, found_a_log)?;
         conn.busy_timeout(Duration::from_secs(10))?;
+        // SQLite falls back to reading only when it may not write the file; that is no cache to work in.
+        if conn.is_readonly(MAIN_DB)? {
+            return Err(sqlite_error(ffi::SQLITE_READONLY, "the file cannot be written"));
+        }
+        // Every transaction here writes, so each takes the write lock when it begins, waiting out another
+        // process's writer for the busy timeout. A deferred one that reads first could not wait when it
+        // then writes: SQLite answers "database is locked" at once (SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT
+        // when another process committed since it read), and a `remove` or an `import` run during a sync
+        // would fail.
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
         // Look before changing anything: a newer schema must find its file exactly as it left it.
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported = MIGRATIONS.len() as i64;
         if version > supported {
             return Err(Error::SchemaTooNew { path: path.display().to_string(), found: version, supported });
         }
+        check_intact(&conn)?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -87,6 +124,7 @@ impl Store {
         let images_dir = crate::pictures::images_dir(path.parent().unwrap_or(Path::new(".")));
         let store = Store { conn, images_dir };
         store.plan_resanitize()?;
+        store.refold_search()?;
         Ok(store)
     }
 
@@ -101,8 +139,16 @@ impl Store {
         if stored.is_some_and(|v| v >= SANITIZER_VERSION) {
             return Ok(());
         }
+        // No version stored: a new cache, or one from before the version was kept (schema 1), whose
+        // bodies say themselves which policy cleaned them.
+        let older_bodies = stored.is_some()
+            || self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM entry_contents WHERE sanitizer_version < ?1)",
+                [SANITIZER_VERSION],
+                |r| r.get::<_, bool>(0),
+            )?;
         let tx = self.conn.unchecked_transaction()?;
-        if stored.is_some() {
+        if older_bodies {
             tx.execute("UPDATE sources SET etag = NULL, last_modified = NULL, body_hash = NULL", [])?;
         }
         tx.execute(
@@ -113,11 +159,114 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+
+    /// Indexes every entry again when the index was folded by an older [`search_fold`], or by one this
+    /// cache does not know of: the first versions indexed text as it came (so `ёлка` could not be found
+    /// once queries were folded), and none recorded the version, which costs every older cache one
+    /// indexing, once.
+    fn refold_search(&self) -> Result<()> {
+        let folded_with = |conn: &Connection| -> Result<Option<i64>> {
+            Ok(conn
+                .query_row("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_fold_version'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?)
+        };
+        // Looked at first without the write lock, which every open would otherwise wait for.
+        if folded_with(&self.conn)? == Some(SEARCH_FOLD_VERSION) {
+            return Ok(());
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        // And again under it: another process opening the cache at once may have done it meanwhile.
+        if folded_with(&tx)? != Some(SEARCH_FOLD_VERSION) {
+            tx.execute("INSERT INTO entry_search (entry_search) VALUES ('delete-all')", [])?;
+            let mut entries = tx.prepare(
+                "SELECT e.id, e.title, coalesce(e.author, ''), coalesce(c.plain_text, '')
+                   FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id",
+            )?;
+            let mut index =
+                tx.prepare("INSERT INTO entry_search (rowid, title, author, plain_text) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut rows = entries.query([])?;
+            while let Some(row) = rows.next()? {
+                let (id, title, author, text): (i64, String, String, String) =
+                    (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+                index.execute(rusqlite::params![id, search_fold(&title), search_fold(&author), search_fold(&text)])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('search_fold_version', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [SEARCH_FOLD_VERSION.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// SQLite's quick check of the file's structure (pages, b-trees, free list): the cheap half of
+/// `integrity_check`. Anything but `ok` means the file is damaged.
+fn check_intact(conn: &Connection) -> Result<()> {
+    let verdict: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+    if verdict == "ok" { Ok(()) } else { Err(sqlite_error(ffi::SQLITE_CORRUPT, &verdict)) }
+}
+
+fn sqlite_error(code: std::os::raw::c_int, message: &str) -> Error {
+    Error::Db(rusqlite::Error::SqliteFailure(ffi::Error::new(code), Some(message.to_owned())))
+}
+
+/// `path` with `suffix` added to its name (`-wal`, `.damaged-...`).
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Renames a damaged cache aside, never over another file and never deleting one: its `-wal` and `-shm`
+/// first (a new cache must never pick up the old log), then the file itself. If a rename fails, those
+/// done are undone and the cache is left as it was found.
+fn set_aside(path: &Path, damage: &rusqlite::Error) -> Error {
+    let detail = damage.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let taken = |p: &PathBuf| ["", "-wal", "-shm"].iter().any(|s| with_suffix(p, s).exists());
+    let Some(aside) = (1..1000)
+        .map(|n| with_suffix(path, &if n == 1 { format!(".damaged-{stamp}") } else { format!(".damaged-{stamp}-{n}") }))
+        .find(|p| !taken(p))
+    else {
+        return Error::Internal(format!("no free name beside {} to set the damaged cache aside", path.display()));
+    };
+    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for suffix in ["-wal", "-shm", ""] {
+        let (from, to) = (with_suffix(path, suffix), with_suffix(&aside, suffix));
+        if !suffix.is_empty() && !from.exists() {
+            continue;
+        }
+        if let Err(e) = std::fs::rename(&from, &to) {
+            for (from, to) in moved.iter().rev() {
+                let _ = std::fs::rename(to, from);
+            }
+            let context = format!(
+                "the cache at {} is damaged ({detail}) and could not be moved aside to {}; move it away yourself \
+                 or restore it from a backup",
+                path.display(),
+                to.display()
+            );
+            return Error::io(context, e);
+        }
+        moved.push((from, to));
+    }
+    Error::Damaged { path: path.display().to_string(), kept_at: aside.display().to_string(), detail }
 }
 
 fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-        let tx = conn.transaction()?;
+        // Under the write lock from the start, and looked at again under it: two processes opening a new
+        // cache at once both saw it unmigrated, and the second must find the migration applied instead of
+        // failing on its tables.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let applied: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if applied > i as i64 {
+            continue;
+        }
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;

@@ -135,6 +135,10 @@ fn summary_from_row(r: &Row) -> rusqlite::Result<EntrySummary> {
     })
 }
 
+/// The version of [`search_fold`]'s table. Change the table, bump it: opening a cache indexed with an
+/// older one indexes every entry again (`Store::refold_search`).
+pub(crate) const SEARCH_FOLD_VERSION: i64 = 1;
+
 /// Folds letters that readers type interchangeably, for the index and the query alike: Russian ё/е, and
 /// the Arabic yeh and kaf that Arabic keyboards give for Persian ی and ک. (Case and Latin diacritics are
 /// folded by the tokenizer.)

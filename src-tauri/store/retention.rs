@@ -39,13 +39,18 @@ impl Store {
 
     /// [`Store::clean_up`] as if it were `now` (Unix seconds).
     pub fn clean_up_at(&mut self, rules: &Retention, now: i64) -> Result<CleanupReport> {
-        // Under the database's write lock from the start: a sync in another process writes a picture's file
-        // and records it under the same lock, so no file is deleted between the two.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let purged_entries = purge_entries(&tx, rules, now)?;
         let mut dropped = drop_unused_images(&tx)?;
         let (evicted_images, evicted) = evict_over_budget(&tx, rules.image_budget_bytes)?;
         dropped.extend(evicted);
+        tx.commit()?;
+        // The files go only once the rows that named them are gone for good: deleted before the commit, a
+        // crash in between would bring back `cached` rows whose files are gone. A crash after it leaves
+        // files no row names, which a later cleanup removes. Under the write lock again, as a sync in
+        // another process writes a picture's file and records it under the same lock: a file it recorded
+        // meanwhile is referenced, and stays.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let freed_bytes = remove_unreferenced_files(&tx, &self.images_dir, &dropped)?;
         tx.commit()?;
         // Fold the write-ahead log back into the database so the cache's size on disk reflects the

@@ -436,3 +436,59 @@ fn identical_pictures_share_one_file() {
         .sum();
     assert_eq!(files, 1);
 }
+
+#[test]
+fn a_damaged_file_is_set_aside_under_a_name_of_its_own_and_never_over_another() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join(DB_FILE);
+    let mut kept = Vec::new();
+    for garbage in ["first damaged cache", "second damaged cache, the same second"] {
+        std::fs::write(&path, garbage).unwrap();
+        match Store::open(&path).err().expect("a damaged file must not open") {
+            Error::Damaged { kept_at, detail, .. } => {
+                assert_eq!(detail, "file is not a database");
+                assert_eq!(std::fs::read_to_string(&kept_at).unwrap(), garbage);
+                kept.push(kept_at);
+            }
+            other => panic!("{other}"),
+        }
+        assert!(!path.exists(), "nothing is left under the cache's name");
+    }
+    assert_ne!(kept[0], kept[1]);
+    assert_eq!(
+        Error::Damaged { path: String::new(), kept_at: String::new(), detail: String::new() }.code(),
+        "cache_damaged"
+    );
+    Store::open(&path).expect("the next open starts a new cache");
+}
+
+#[test]
+fn a_search_index_from_before_folding_is_folded_once_on_open() {
+    let (dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let entries = [entry("k", "Ёлка у Кремля", "حكم دادگاه")];
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &entries).unwrap();
+    // As the first versions left it: the text indexed as it came, and no record of any folding.
+    store.conn.execute("INSERT INTO entry_search (entry_search) VALUES ('delete-all')", []).unwrap();
+    store
+        .conn
+        .execute(
+            "INSERT INTO entry_search (rowid, title, author, plain_text) SELECT id, title, '', 'حكم' FROM entries",
+            [],
+        )
+        .unwrap();
+    store.conn.execute("DELETE FROM meta WHERE key = 'search_fold_version'", []).unwrap();
+    let found = |store: &Store, text: &str| {
+        store.list_entries(&EntryFilter { search: Some(text.into()), ..all(10) }).unwrap().len()
+    };
+    assert_eq!((found(&store, "ёлка"), found(&store, "حکم")), (0, 0));
+    drop(store);
+    let store = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    assert_eq!(
+        (found(&store, "ёлка"), found(&store, "елка"), found(&store, "حکم"), found(&store, "حكم")),
+        (1, 1, 1, 1)
+    );
+    let version: String =
+        store.conn.query_row("SELECT value FROM meta WHERE key = 'search_fold_version'", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, SEARCH_FOLD_VERSION.to_string());
+}
