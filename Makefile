@@ -10,7 +10,7 @@ TEST_PACKAGES := xvfb xauth webkit2gtk-driver chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
-.PHONY: run test deps test-deps toolchain lint ui-test clean
+.PHONY: run test deps test-deps toolchain lint ui-test clean drill
 
 ## Builds and opens Offprint's window on its cache (the platform's app-data directory, or
 ## $$OFFPRINT_DATA_DIR).
@@ -20,8 +20,14 @@ run: deps
 ## The whole suite: formatting, lints, the Rust tests (end-to-end in the real window included) and the
 ## UI tests in headless Chromium.
 test: test-deps lint
-	$(CARGO) test --all-targets -- --include-ignored
+	$(CARGO) test --all-targets -- --include-ignored --skip slow::
 	cd tests/ui && npm test
+
+## The slow drills (tests in a `slow` module, which `make test` skips), among them the crash drill in full:
+## 50 syncs killed with SIGKILL at random moments over 40 feeds of 200 entries, the cache checked after
+## each (minutes; `make test` runs a reduced drill).
+drill: deps
+	$(CARGO) test --all-targets -- --ignored slow::
 
 lint: toolchain
 	$(CARGO) fmt --check
