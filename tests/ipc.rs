@@ -259,3 +259,51 @@ fn refresh_by_hand_does_not_fetch_a_source_again_a_moment_later() {
     assert_eq!((&one["sources"], &one["skipped"]), (&json!(0), &json!(1)), "{one}");
     assert_eq!(hits(), before + 2);
 }
+
+#[test]
+fn the_window_and_a_cli_sync_on_the_same_cache_both_keep_working() {
+    let w = app_with_age(&["rss2_content_encoded.xml", "rss_persian_rtl.xml", "rss_edited_v1.xml"], 3600);
+    let dir = w._dir.path().to_owned();
+    let cli = env!("CARGO_BIN_EXE_offprint-cli");
+    let ids: Vec<Value> = invoke(&w, "list_entries", json!({"query": {}})).unwrap()["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].clone())
+        .collect();
+    // The CLI syncs and bookmarks over and over (a story the window leaves alone), writing each time.
+    let syncing = std::thread::spawn({
+        let (dir, last) = (dir.clone(), ids.last().unwrap().to_string());
+        move || {
+            let mut failures = Vec::new();
+            for _ in 0..6 {
+                for args in [&["sync", "--json"][..], &["bookmark", &last], &["unbookmark", &last]] {
+                    let out = std::process::Command::new(cli).arg("--data-dir").arg(&dir).args(args).output().unwrap();
+                    if !out.status.success() || String::from_utf8_lossy(&out.stderr).contains("locked") {
+                        failures.push(format!("{args:?}: {}", String::from_utf8_lossy(&out.stderr)));
+                    }
+                }
+            }
+            failures
+        }
+    });
+    // Meanwhile the window reads, marks, bookmarks and refreshes.
+    for round in 0..20 {
+        for id in &ids {
+            invoke(&w, "set_read", json!({"id": id, "read": round % 2 == 0})).unwrap();
+        }
+        invoke(&w, "set_bookmarked", json!({"id": ids[0], "bookmarked": round % 2 == 0})).unwrap();
+        invoke(&w, "list_entries", json!({"query": {"unreadOnly": true}})).unwrap();
+        if round == 5 {
+            let report = invoke(&w, "sync_now", json!({})).unwrap();
+            assert_eq!(report["failed"], 0, "{report}");
+        }
+    }
+    let failures = syncing.join().unwrap();
+    assert!(failures.is_empty(), "the CLI failed beside the window: {failures:?}");
+    // What the window did last is what the cache holds.
+    let bookmarked = invoke(&w, "list_entries", json!({"query": {"bookmarkedOnly": true}})).unwrap();
+    assert!(bookmarked["entries"].as_array().unwrap().is_empty(), "round 19 took the bookmark away");
+    let unread = invoke(&w, "list_entries", json!({"query": {"unreadOnly": true}})).unwrap();
+    assert_eq!(unread["entries"].as_array().unwrap().len(), ids.len(), "round 19 marked every story unread");
+}
