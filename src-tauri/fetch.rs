@@ -156,10 +156,11 @@ impl Fetcher {
         &self.config
     }
 
-    /// This fetcher, or the same one through another proxy or under another User-Agent (a source's own
-    /// settings; `None` keeps this fetcher's).
-    pub fn routed(&self, proxy: Option<&ProxyChoice>, user_agent: Option<&str>) -> Result<Fetcher> {
-        let proxy = proxy.unwrap_or(&self.config.proxy);
+    /// This fetcher, or the same one through another proxy or under another User-Agent: a source's own
+    /// settings as stored (`direct` or a proxy URL; `None` keeps this fetcher's).
+    pub fn routed(&self, proxy: Option<&str>, user_agent: Option<&str>) -> Result<Fetcher> {
+        let proxy = proxy.map(ProxyChoice::from_setting);
+        let proxy = proxy.as_ref().unwrap_or(&self.config.proxy);
         let user_agent = user_agent.unwrap_or(&self.config.user_agent);
         if *proxy == self.config.proxy && user_agent == self.config.user_agent {
             return Ok(self.clone());
@@ -214,7 +215,7 @@ impl Fetcher {
                 });
             }
             if !status.is_success() {
-                let retry_after = retry_after(response.headers(), now_secs());
+                let retry_after = retry_after(response.headers(), chrono::Utc::now().timestamp());
                 return Err(Error::Http { url: current.to_string(), status: status.as_u16(), retry_after });
             }
             let limit = kind.limit(&self.config);
@@ -286,10 +287,6 @@ fn client(config: &FetchConfig, proxy: &ProxyChoice, user_agent: &str) -> Result
     builder.build().map_err(|e| Error::InvalidArgument(format!("cannot make an HTTP client: {e}")))
 }
 
-fn now_secs() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 /// Seconds a 429 or 503 asks to wait: `Retry-After` as seconds or as an HTTP date.
 fn retry_after(headers: &HeaderMap, now: i64) -> Option<u64> {
     let value = header_string(headers, header::RETRY_AFTER)?;
@@ -312,7 +309,9 @@ fn fresh_for(headers: &HeaderMap) -> Option<u64> {
         return max_age.trim_matches('"').parse::<u64>().ok().map(|m| m.saturating_sub(age));
     }
     let expires = http_date(&header_string(headers, header::EXPIRES)?)?;
-    let date = header_string(headers, header::DATE).and_then(|d| http_date(&d)).unwrap_or_else(now_secs);
+    let date = header_string(headers, header::DATE)
+        .and_then(|d| http_date(&d))
+        .unwrap_or_else(|| chrono::Utc::now().timestamp());
     Some((expires - date).max(0) as u64)
 }
 

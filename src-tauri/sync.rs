@@ -18,7 +18,7 @@ use url::Url;
 use crate::discover::{FeedLink, USUAL_PATHS, feed_links, is_web_page, usual_feeds};
 use crate::error::{Error, Result};
 use crate::extract::{FullTextMode, extract_article, is_fuller};
-use crate::fetch::{Fetched, Fetcher, Kind, ProxyChoice, Response, Validators, parse_user_url};
+use crate::fetch::{Fetched, Fetcher, Kind, Response, Validators, parse_user_url};
 use crate::localize::clean_body;
 use crate::model::{
     CleanEntry, CleanupReport, Extraction, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport,
@@ -73,8 +73,7 @@ pub fn interval_of(source: &SourceTarget, default: i64) -> i64 {
 
 /// The fetcher a source is reached with: its own proxy and User-Agent, if it has them.
 pub fn fetcher_for(fetcher: &Fetcher, source: &SourceTarget) -> Result<Fetcher> {
-    let proxy = source.proxy.as_deref().map(ProxyChoice::from_setting);
-    fetcher.routed(proxy.as_ref(), source.user_agent.as_deref())
+    fetcher.routed(source.proxy.as_deref(), source.user_agent.as_deref())
 }
 
 /// Article pages of one source fetched at once, and at most this many in one refresh: a feed of
@@ -541,8 +540,7 @@ pub async fn fetch_pictures(store: &SharedStore, fetcher: &Fetcher) -> Result<()
         let host = Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
         let host_limit = per_host.entry(host).or_insert_with(|| Arc::new(Semaphore::new(PICTURES_PER_HOST))).clone();
         let (global, store) = (global.clone(), store.clone());
-        let proxy = proxy.as_deref().map(ProxyChoice::from_setting);
-        let fetcher = fetcher.routed(proxy.as_ref(), user_agent.as_deref());
+        let fetcher = fetcher.routed(proxy.as_deref(), user_agent.as_deref());
         tasks.spawn(async move {
             let _host = host_limit.acquire_owned().await;
             let _slot = global.acquire_owned().await;

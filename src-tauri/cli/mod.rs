@@ -19,7 +19,6 @@ use crate::extract::FullTextMode;
 use crate::fetch::Fetcher;
 use crate::localize::key_of_local_url;
 use crate::model::EntryFilter;
-use crate::opml::{self, OpmlFeed};
 use crate::settings::{self, SyncSettings};
 use crate::store::{SourceSettings, Store};
 use crate::sync::{self, SharedStore, SyncOptions};
@@ -398,35 +397,22 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::RemoveFolder { name } => {
             let mut store = store;
-            let ids = store.folder_sources(&name)?;
-            for id in &ids {
-                store.remove_source(*id)?;
-            }
+            let removed = store.remove_folder(&name)?;
             println!(
-                "Folder \u{2068}{name}\u{2069} removed with its {} sources; their bookmarked entries stay.",
-                ids.len()
+                "Folder \u{2068}{name}\u{2069} removed with its {removed} sources; their bookmarked entries stay."
             );
             Ok(())
         }
         Command::Import { file, json } => {
             let mut store = store;
             let bytes = std::fs::read(&file).map_err(|e| Error::io(format!("cannot read {}", file.display()), e))?;
-            let outlines = opml::parse(&bytes)?;
             let mode = SyncSettings::load(&store)?.default_full_text();
-            let mut report = store.import_sources(&outlines.feeds, mode)?;
-            report.skipped.splice(0..0, outlines.skipped);
+            let report = store.import_opml(&bytes, mode)?;
             emit(json, &report, || output::imported(&report))
         }
         Command::Export { what, format, output } => {
             let bytes = match what.as_str() {
-                "opml" => {
-                    let feeds: Vec<OpmlFeed> = store
-                        .list_sources()?
-                        .into_iter()
-                        .map(|s| OpmlFeed { url: s.url, title: Some(s.title), site_url: s.site_url, folder: s.folder })
-                        .collect();
-                    opml::write("Offprint subscriptions", &feeds).into_bytes()
-                }
+                "opml" => store.export_opml()?.into_bytes(),
                 _ => export::bookmarks(&store, format.parse()?)?,
             };
             match output {

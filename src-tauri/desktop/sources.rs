@@ -9,7 +9,6 @@ use super::commands::CommandError;
 use crate::error::Error;
 use crate::export::{self, Format};
 use crate::model::{FolderInfo, SourceInfo};
-use crate::opml::{self, OpmlFeed};
 use crate::paths::{export_path, write_whole};
 use crate::settings::{SyncSettings, check_source_settings};
 use crate::store::{ImportReport, SourceSettings};
@@ -74,13 +73,8 @@ pub async fn rename_folder(state: State<'_, AppState>, name: String, new_name: S
 /// Unsubscribes from every source of a folder, in one go; bookmarked entries stay readable.
 #[tauri::command]
 pub async fn remove_folder(state: State<'_, AppState>, name: String) -> Result<()> {
-    Ok(with_store(&state.writer, move |s| {
-        for id in s.folder_sources(&name)? {
-            s.remove_source(id)?;
-        }
-        Ok(())
-    })
-    .await?)
+    with_store(&state.writer, move |s| s.remove_folder(&name)).await?;
+    Ok(())
 }
 
 /// Subscribes to the feeds of an OPML file the reader picked (its bytes, as read by the window). A file
@@ -88,11 +82,8 @@ pub async fn remove_folder(state: State<'_, AppState>, name: String) -> Result<(
 #[tauri::command]
 pub async fn import_opml(state: State<'_, AppState>, bytes: Vec<u8>) -> Result<ImportReport> {
     Ok(with_store(&state.writer, move |s| {
-        let outlines = opml::parse(&bytes)?;
         let mode = SyncSettings::load(s)?.default_full_text();
-        let mut report = s.import_sources(&outlines.feeds, mode)?;
-        report.skipped.splice(0..0, outlines.skipped);
-        Ok(report)
+        s.import_opml(&bytes, mode)
     })
     .await?)
 }
@@ -106,15 +97,7 @@ pub struct Saved {
 /// Saves the sources as OPML in the Downloads folder.
 #[tauri::command]
 pub async fn export_opml(state: State<'_, AppState>) -> Result<Saved> {
-    let bytes = with_store(&state.reader, |s| {
-        let feeds: Vec<OpmlFeed> = s
-            .list_sources()?
-            .into_iter()
-            .map(|s| OpmlFeed { url: s.url, title: Some(s.title), site_url: s.site_url, folder: s.folder })
-            .collect();
-        Ok(opml::write("Offprint subscriptions", &feeds).into_bytes())
-    })
-    .await?;
+    let bytes = with_store(&state.reader, |s| Ok(s.export_opml()?.into_bytes())).await?;
     save("offprint-subscriptions.opml", bytes).await
 }
 

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::extract::FullTextMode;
 use crate::fetch::parse_user_url;
 use crate::model::{FolderInfo, SourceError, SourceInfo};
-use crate::opml::{OpmlFeed, Skipped};
+use crate::opml::{self, OpmlFeed, Skipped};
 use crate::schedule::Clock;
 
 /// A source about to be subscribed.
@@ -35,6 +35,31 @@ pub struct Imported {
     pub url: String,
     pub title: String,
     pub folder: Option<String>,
+}
+
+/// Unsubscribes inside `tx`: entries go with the source, except bookmarked ones, which stay readable and
+/// remember the name of the source they came from.
+fn unsubscribe(tx: &rusqlite::Transaction, id: i64) -> Result<()> {
+    let title: String = tx
+        .query_row("SELECT coalesce(custom_title, title) FROM sources WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "source", id })?;
+    tx.execute(
+        "UPDATE entries SET removed_source_title = ?2
+          WHERE source_id = ?1 AND id IN (SELECT entry_id FROM entry_state WHERE bookmarked = 1)",
+        params![id, title],
+    )?;
+    let doomed = "SELECT e.id FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id
+                   WHERE e.source_id = ?1 AND coalesce(st.bookmarked, 0) = 0";
+    tx.execute(&format!("DELETE FROM entry_search WHERE rowid IN ({doomed})"), [id])?;
+    tx.execute(&format!("DELETE FROM entry_state WHERE entry_id IN ({doomed})"), [id])?;
+    tx.execute(
+        "DELETE FROM entries WHERE source_id = ?1
+            AND id NOT IN (SELECT entry_id FROM entry_state WHERE bookmarked = 1)",
+        [id],
+    )?;
+    tx.execute("DELETE FROM sources WHERE id = ?1", [id])?;
+    Ok(())
 }
 
 /// A source's own settings; `None` follows the reader's settings.
@@ -178,16 +203,6 @@ impl Store {
         Ok(moved)
     }
 
-    /// The ids of the sources in a folder.
-    pub fn folder_sources(&self, folder: &str) -> Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare_cached("SELECT id FROM sources WHERE folder = ?1 ORDER BY id")?;
-        let ids = stmt.query_map([folder], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
-        if ids.is_empty() {
-            return Err(Error::InvalidArgument(format!("there is no folder named {folder:?}")));
-        }
-        Ok(ids)
-    }
-
     /// Sets when a source's entries get their full text from the article page.
     pub fn set_full_text(&mut self, id: i64, mode: FullTextMode) -> Result<()> {
         let changed =
@@ -320,26 +335,45 @@ impl Store {
     /// remember the name of the source they came from.
     pub fn remove_source(&mut self, id: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let title: String = tx
-            .query_row("SELECT coalesce(custom_title, title) FROM sources WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?
-            .ok_or(Error::NotFound { what: "source", id })?;
-        tx.execute(
-            "UPDATE entries SET removed_source_title = ?2
-              WHERE source_id = ?1 AND id IN (SELECT entry_id FROM entry_state WHERE bookmarked = 1)",
-            params![id, title],
-        )?;
-        let doomed = "SELECT e.id FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id
-                       WHERE e.source_id = ?1 AND coalesce(st.bookmarked, 0) = 0";
-        tx.execute(&format!("DELETE FROM entry_search WHERE rowid IN ({doomed})"), [id])?;
-        tx.execute(&format!("DELETE FROM entry_state WHERE entry_id IN ({doomed})"), [id])?;
-        tx.execute(
-            "DELETE FROM entries WHERE source_id = ?1
-                AND id NOT IN (SELECT entry_id FROM entry_state WHERE bookmarked = 1)",
-            [id],
-        )?;
-        tx.execute("DELETE FROM sources WHERE id = ?1", [id])?;
+        unsubscribe(&tx, id)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Unsubscribes from every source of a folder, all or none, as [`Store::remove_source`] does one.
+    /// Returns how many went.
+    pub fn remove_folder(&mut self, folder: &str) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let ids: Vec<i64> = tx
+            .prepare("SELECT id FROM sources WHERE folder = ?1")?
+            .query_map([folder], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if ids.is_empty() {
+            return Err(Error::InvalidArgument(format!("there is no folder named {folder:?}")));
+        }
+        for &id in &ids {
+            unsubscribe(&tx, id)?;
+        }
+        tx.commit()?;
+        Ok(ids.len())
+    }
+
+    /// Subscribes to the feeds of an OPML file (see [`Store::import_sources`]); what the file itself
+    /// passed over comes first in the report. A file that is not OPML changes nothing.
+    pub fn import_opml(&mut self, bytes: &[u8], full_text: FullTextMode) -> Result<ImportReport> {
+        let outlines = opml::parse(bytes)?;
+        let mut report = self.import_sources(&outlines.feeds, full_text)?;
+        report.skipped.splice(0..0, outlines.skipped);
+        Ok(report)
+    }
+
+    /// Every source as an OPML document, in its folder, under the name the reader sees.
+    pub fn export_opml(&self) -> Result<String> {
+        let feeds: Vec<OpmlFeed> = self
+            .list_sources()?
+            .into_iter()
+            .map(|s| OpmlFeed { url: s.url, title: Some(s.title), site_url: s.site_url, folder: s.folder })
+            .collect();
+        Ok(opml::write("Offprint subscriptions", &feeds))
     }
 }
