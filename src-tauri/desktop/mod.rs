@@ -46,7 +46,7 @@ impl AppState {
             Err(damaged @ Error::Damaged { .. }) => (Store::open_in(data_dir)?, Some(damaged.to_string())),
             opened => (opened?, None),
         };
-        let reader = Store::open_in(data_dir)?;
+        let reader = writer.another_connection()?;
         let fetcher = Fetcher::new(SyncSettings::load(&reader)?.fetch_config())?;
         Ok(AppState {
             writer: Arc::new(Mutex::new(writer)),

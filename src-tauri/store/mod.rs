@@ -90,6 +90,21 @@ impl Store {
         &self.images_dir
     }
 
+    /// A second connection to this cache (the window reads on one while it writes on the other). The
+    /// file was checked, migrated and readied when this one opened, so none of that is done again: the
+    /// quick check alone reads the whole file.
+    pub fn another_connection(&self) -> Result<Store> {
+        let path =
+            self.conn.path().map(PathBuf::from).ok_or_else(|| Error::Internal("the cache has no file".into()))?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(&path, flags)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(Store { conn, images_dir: self.images_dir.clone() })
+    }
+
     fn open_unchecked(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let found_a_log = with_suffix(path, "-wal").exists();

@@ -492,3 +492,17 @@ fn a_search_index_from_before_folding_is_folded_once_on_open() {
         store.conn.query_row("SELECT value FROM meta WHERE key = 'search_fold_version'", [], |r| r.get(0)).unwrap();
     assert_eq!(version, SEARCH_FOLD_VERSION.to_string());
 }
+
+#[test]
+fn a_second_connection_shares_the_cache_without_checking_it_again() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut writer = Store::open_in(dir.path()).unwrap();
+    let reader = writer.another_connection().unwrap();
+    writer.set_settings(&[("theme", "dark")]).unwrap();
+    assert_eq!(reader.setting("theme").unwrap().as_deref(), Some("dark"), "it reads what the other wrote");
+    assert_eq!(reader.images_dir(), writer.images_dir());
+    let journal: String = reader.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(journal, "wal");
+    let foreign_keys: i64 = reader.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    assert_eq!(foreign_keys, 1);
+}
