@@ -147,6 +147,12 @@ pub(crate) fn is_damage(error: &rusqlite::Error) -> bool {
     matches!(sqlite_code(error), Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase))
 }
 
+/// Whether SQLite refused for a moment rather than for a reason: the file was busy (without the busy
+/// timeout having been waited out) or its schema changed under a prepared statement.
+pub(crate) fn is_transient(error: &rusqlite::Error) -> bool {
+    matches!(sqlite_code(error), Some(ErrorCode::DatabaseBusy | ErrorCode::SchemaChanged))
+}
+
 fn is_disk_full(error: &std::io::Error) -> bool {
     error.kind() == std::io::ErrorKind::StorageFull
 }

@@ -18,12 +18,12 @@ mod settings;
 mod sources;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, MAIN_DB, OpenFlags, OptionalExtension, TransactionBehavior, ffi};
 
-use crate::error::{Error, Result, is_damage};
+use crate::error::{Error, Result, is_damage, is_transient};
 use crate::sanitize::SANITIZER_VERSION;
 use query::{SEARCH_FOLD_VERSION, search_fold};
 
@@ -40,6 +40,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_offline.sql"),
     include_str!("migrations/0005_manage.sql"),
 ];
+
+/// How long a statement waits for another connection's write lock before it reports the cache locked.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE: &str = "offprint.sqlite3";
@@ -76,12 +79,26 @@ impl Store {
     /// Opens (creating if needed) the cache file at `path` and brings its schema up to date. A damaged
     /// file is set aside (see the module's header) and reported as [`Error::Damaged`].
     pub fn open(path: &Path) -> Result<Store> {
-        match Store::open_unchecked(path) {
-            Ok(store) => Ok(store),
-            // The connection is closed by now, so the files can be renamed on every platform.
-            Err(Error::Db(source)) if is_damage(&source) => Err(set_aside(path, &source)),
-            Err(Error::Db(source)) => Err(Error::DbOpen { path: path.display().to_string(), source }),
-            Err(other) => Err(other),
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(5);
+        loop {
+            match Store::open_unchecked(path) {
+                // Processes opening the cache together can meet SQLite's answers that do not wait out the
+                // busy timeout: `journal_mode = WAL` finding another connection in the file, the last
+                // connection of another process folding its log in as it closes, a quick check whose
+                // schema another process just migrated. Each lasts a moment; the open starts over (every
+                // step of it may run twice) until the busy timeout has passed. A writer holding the lock
+                // longer has been waited for already, and is reported as the lock it is.
+                Err(Error::Db(source)) if is_transient(&source) && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(100));
+                }
+                Ok(store) => return Ok(store),
+                // The connection is closed by now, so the files can be renamed on every platform.
+                Err(Error::Db(source)) if is_damage(&source) => return Err(set_aside(path, &source)),
+                Err(Error::Db(source)) => return Err(Error::DbOpen { path: path.display().to_string(), source }),
+                Err(other) => return Err(other),
+            }
         }
     }
 
@@ -98,7 +115,7 @@ impl Store {
             self.conn.path().map(PathBuf::from).ok_or_else(|| Error::Internal("the cache has no file".into()))?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(&path, flags)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.set_transaction_behavior(TransactionBehavior::Immediate);
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -113,7 +130,7 @@ impl Store {
         // into it: a damaged cache is set aside, and a newer one refused, exactly as they were found. (The
         // empty log this open makes is folded into nothing and removed on close, as usual.)
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, found_a_log)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // SQLite falls back to reading only when it may not write the file; that is no cache to work in.
         if conn.is_readonly(MAIN_DB)? {
             return Err(sqlite_error(ffi::SQLITE_READONLY, "the file cannot be written"));
