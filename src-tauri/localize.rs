@@ -129,6 +129,13 @@ pub fn localize_images(sanitized_html: &str) -> Localized {
                 Ok(())
             }))
             .append_element_content_handler(element!("img", |el| {
+                // The first pass drops tracking pixels, but it reads the post as a stream, and hostile markup
+                // (a raw-text element where the tree builder sees none) can hide one from it that the
+                // allow-list then keeps. Dropped here, on the tree's own markup, cleaning again finds none.
+                if crate::sanitize::is_invisible(el) {
+                    el.remove();
+                    return Ok(());
+                }
                 let mut found = found.borrow_mut();
                 let own = best_url(decoded_attribute(el, "srcset").as_deref(), decoded_attribute(el, "src").as_deref());
                 match own.or_else(|| found.picture_source.take()) {

@@ -24,6 +24,8 @@
 mod embed;
 mod rewrite;
 
+pub(crate) use rewrite::is_invisible;
+
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 

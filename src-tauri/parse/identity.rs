@@ -4,7 +4,7 @@
 //! inside one feed is disambiguated by the link, then the title, then its position, so two different
 //! stories that share a guid are kept apart rather than merged.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
@@ -18,6 +18,7 @@ pub(super) fn assign_keys(entries: &mut [ParsedEntry]) {
         *counts.entry(base.as_str()).or_default() += 1;
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut taken: HashSet<String> = HashSet::new();
     for (entry, base) in entries.iter_mut().zip(&bases) {
         let mut identity = base.clone();
         if counts[base.as_str()] > 1 {
@@ -28,6 +29,11 @@ pub(super) fn assign_keys(entries: &mut [ParsedEntry]) {
         *n += 1;
         if *n > 1 {
             identity = format!("{identity}\u{1f}#{n}");
+        }
+        // A guid can itself spell what the lines above add (JSON Feed allows any character in one): it
+        // gives way rather than share a key, which would store one story over the other.
+        while !taken.insert(identity.clone()) {
+            identity.push_str("\u{1f}#");
         }
         entry.meta.key = hash(&[&identity]);
     }

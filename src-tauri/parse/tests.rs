@@ -73,6 +73,20 @@ fn keys_are_stable_and_distinct() {
     assert_eq!(distinct.len(), 3);
 }
 
+/// Two entries share a guid, link and title, so the second is told apart by a suffix; a third's guid
+/// spells that very suffix (JSON Feed allows the separator in an id). All three keep their own key.
+#[test]
+fn a_guid_that_spells_the_disambiguation_suffix_still_gets_its_own_key() {
+    let json = r##"{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [
+        {"id": "g", "url": "https://e.example/a", "title": "a", "content_text": "one"},
+        {"id": "g", "url": "https://e.example/a", "title": "a", "content_text": "two"},
+        {"id": "g\u001fhttps://e.example/a\u001fa\u001f#2", "content_text": "three"}]}"##;
+    let feed = parse(json);
+    assert_eq!(feed.entries.len(), 3);
+    let distinct: std::collections::HashSet<_> = feed.entries.iter().map(|e| &e.meta.key).collect();
+    assert_eq!(distinct.len(), 3, "{:?}", feed.entries.iter().map(|e| (&e.meta.guid, &e.meta.key)).collect::<Vec<_>>());
+}
+
 #[test]
 fn a_feed_of_more_entries_than_the_bound_keeps_the_newest() {
     // Oldest first, as some archives are, with two undated entries at the front.

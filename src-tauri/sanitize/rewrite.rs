@@ -294,7 +294,7 @@ fn title_of(el: &Element<'_, '_>) -> Option<String> {
 }
 
 /// A picture or player no reader can see is there to report the reading back to someone.
-fn is_invisible(el: &Element<'_, '_>) -> bool {
+pub(crate) fn is_invisible(el: &Element<'_, '_>) -> bool {
     let dim = |name: &str| decoded_attribute(el, name).and_then(|v| parse_dimension(&v));
     is_tracking_pixel(dim("width"), dim("height"))
 }
