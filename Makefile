@@ -10,7 +10,7 @@ TEST_PACKAGES := xvfb xauth webkit2gtk-driver chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
-.PHONY: run test deps test-deps toolchain lint ui-test clean drill
+.PHONY: run test deps test-deps toolchain lint ui-test clean drill fuzz
 
 ## Builds and opens Offprint's window on its cache (the platform's app-data directory, or
 ## $$OFFPRINT_DATA_DIR).
@@ -23,11 +23,28 @@ test: test-deps lint
 	$(CARGO) test --all-targets -- --include-ignored --skip slow::
 	cd tests/ui && npm test
 
-## The slow drills (tests in a `slow` module, which `make test` skips), among them the crash drill in full:
-## 50 syncs killed with SIGKILL at random moments over 40 feeds of 200 entries, the cache checked after
-## each (minutes; `make test` runs a reduced drill).
-drill: deps
+## The slow drills (tests in a `slow` module, which `make test` skips): the crash drill in full (50 syncs
+## killed with SIGKILL at random moments over 40 feeds of 200 entries, the cache checked after each) and
+## every XSS vector of tests/xss opened in the window (minutes; `make test` runs reduced versions).
+drill: test-deps
 	$(CARGO) test --all-targets -- --ignored slow::
+
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := feed sanitize opml
+
+## Fuzzes the feed parser's front-end, the sanitizer and the OPML importer for FUZZ_SECONDS each, with
+## cargo-fuzz on nightly Rust (both installed when missing), from the corpus in tests/fuzz/corpus. An
+## input that fails is left in target/fuzz/artifacts/<target>/; once fixed, keep it in
+## tests/fuzz/regressions/<target>/, which `make test` runs.
+fuzz: toolchain
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null 2>&1 || [ -x "$(CARGO_BIN)/cargo-fuzz" ] || $(CARGO) install cargo-fuzz --locked
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p target/fuzz/corpus/$$t target/fuzz/artifacts/$$t; \
+	  $(CARGO) +nightly fuzz run --fuzz-dir tests/fuzz --target-dir target/fuzz --debug-assertions $$t \
+	    target/fuzz/corpus/$$t tests/fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=target/fuzz/artifacts/$$t/ || exit 1; \
+	done
 
 lint: toolchain
 	$(CARGO) fmt --check

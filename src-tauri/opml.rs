@@ -160,12 +160,17 @@ fn escape(value: &str) -> String {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
-            // Not even a character reference may carry these in XML 1.0.
-            '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
+            c if !carried_by_xml(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether XML 1.0 can carry `c` at all: not even a character reference may carry most control
+/// characters.
+fn carried_by_xml(c: char) -> bool {
+    !matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// Why a file is refused: its XML is broken (worth a line number), or it is not what Offprint reads.
@@ -362,7 +367,9 @@ impl OutlineAttributes {
             } else {
                 continue;
             };
-            slot.get_or_insert_with(|| value.into_owned());
+            // The reader does not refuse what XML forbids (a raw control character); leaving it out, as
+            // `write` does, makes what is read the same as what an export of it reads back.
+            slot.get_or_insert_with(|| value.chars().filter(|&c| carried_by_xml(c)).collect());
         }
         Ok(found)
     }

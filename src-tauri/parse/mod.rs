@@ -46,7 +46,12 @@ pub fn parse_feed(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Re
         .id_generator(|_, _, _| String::new())
         .build();
     let upgraded = upgrade_atom03(trimmed);
-    let feed = parser.parse(upgraded.as_bytes()).map_err(|e| match e {
+    // The XML reader under feed-rs can panic where it should refuse: quick-xml 0.42 does on a second XML
+    // declaration naming another encoding. Such a feed is refused as broken, like any other, and the
+    // sync goes on.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(upgraded.as_bytes())))
+        .map_err(|_| Error::Parse { url: feed_url.to_string(), detail: "the feed's XML could not be read".into() })?;
+    let feed = parsed.map_err(|e| match e {
         feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot) => {
             not_a_feed(feed_url, "no RSS, Atom or JSON Feed document found")
         }

@@ -104,3 +104,13 @@ fn a_feed_of_more_entries_than_the_bound_keeps_the_newest() {
     let few = parse("<rss version=\"2.0\"><channel><title>T</title><item><title>only</title></item></channel></rss>");
     assert_eq!(few.entries.len(), 1, "an undated entry is kept when there is room");
 }
+
+/// quick-xml (under feed-rs) panics on a second XML declaration that names another encoding; the feed
+/// is refused as broken instead, and the thread goes on.
+#[test]
+fn a_second_xml_declaration_naming_another_encoding_is_a_parse_error() {
+    let xml = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>\
+               <?xml version=\"1.0\" encoding=\"windows-1251\"?><item><title>a</title></item></channel></rss>";
+    let err = parse_feed(xml.as_bytes(), None, &feed_url()).unwrap_err();
+    assert_eq!(err.code(), "parse", "{err}");
+}

@@ -2,6 +2,8 @@
 //! tauri-driver (which starts WebKitWebDriver) for the session. Everything runs in process groups of
 //! its own and is stopped with SIGTERM when the value is dropped, so no WebKitWebDriver is left behind.
 
+#![allow(dead_code)]
+
 use std::io::Read;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
