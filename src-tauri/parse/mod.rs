@@ -46,9 +46,14 @@ pub fn parse_feed(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Re
         .id_generator(|_, _, _| String::new())
         .build();
     let upgraded = upgrade_atom03(trimmed);
-    // The XML reader under feed-rs can panic where it should refuse: quick-xml 0.42 does on a second XML
-    // declaration naming another encoding. Such a feed is refused as broken, like any other, and the
-    // sync goes on.
+    if declares_xml_again(&upgraded) {
+        return Err(Error::Parse {
+            url: feed_url.to_string(),
+            detail: "an XML declaration stands in the middle of the document".into(),
+        });
+    }
+    // The XML reader under feed-rs can panic where it should refuse (see `declares_xml_again`). Should
+    // another such input turn up, the feed is refused as broken, like any other, and the sync goes on.
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(upgraded.as_bytes())))
         .map_err(|_| Error::Parse { url: feed_url.to_string(), detail: "the feed's XML could not be read".into() })?;
     let feed = parsed.map_err(|e| match e {
@@ -85,6 +90,29 @@ fn upgrade_atom03(text: &str) -> std::borrow::Cow<'_, str> {
         out = out.replace(old, new);
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether an XML declaration (`<?xml ...?>`) stands anywhere but at the start: the XML is broken, and
+/// quick-xml 0.42, under feed-rs, panics on one that names another encoding. The text is scanned with
+/// quick-xml itself, so a declaration shown inside CDATA or a comment is text, as it should be; only
+/// documents that spell `<?xml` past their start are scanned at all.
+fn declares_xml_again(text: &str) -> bool {
+    let spelled_again = text.match_indices("<?").any(|(at, _)| {
+        at > 0 && text.as_bytes().get(at + 2..at + 5).is_some_and(|name| name.eq_ignore_ascii_case(b"xml"))
+    });
+    if !spelled_again {
+        return false;
+    }
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = false;
+    let mut first = true;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Decl(_)) if !first => return true,
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return false,
+            _ => first = false,
+        }
+    }
 }
 
 fn not_a_feed(url: &Url, detail: &str) -> Error {

@@ -114,3 +114,14 @@ fn a_second_xml_declaration_naming_another_encoding_is_a_parse_error() {
     let err = parse_feed(xml.as_bytes(), None, &feed_url()).unwrap_err();
     assert_eq!(err.code(), "parse", "{err}");
 }
+
+/// A feed that shows an XML declaration inside CDATA, as a post about XML would, is read as usual.
+#[test]
+fn an_xml_declaration_inside_cdata_is_text() {
+    let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>T</title>\
+               <item><title>a</title><description><![CDATA[<pre>&lt;?xml version=\"1.0\" encoding=\"koi8-r\"?&gt;</pre>\
+               <?xml version=\"1.0\" encoding=\"koi8-r\"?>]]></description></item></channel></rss>";
+    let feed = parse(xml);
+    assert_eq!(feed.entries.len(), 1);
+    assert!(feed.entries[0].raw_html.contains("encoding=\"koi8-r\"?>"), "{}", feed.entries[0].raw_html);
+}
