@@ -182,8 +182,15 @@ fn entries_of(store: &SharedStore, source_id: i64) -> Vec<offprint::model::Entry
     store.lock().unwrap().list_entries(&filter).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_hostile_server_fails_alone_and_within_bounds() {
+/// Everything that misbehaves, and one good feed beside it: the servers, and each source's name and URL.
+struct World {
+    /// Kept for as long as the world is: the servers stop when dropped.
+    _hostile: Hostile,
+    _server: Server,
+    sources: Vec<(&'static str, String)>,
+}
+
+fn hostile_world() -> World {
     let bombs = |name: &str| Arc::new(read_fixture(&format!("hostile/{name}")));
     let hostile = Hostile::start(HashMap::from([
         ("/drip.xml", Misbehaviour::Drip),
@@ -228,31 +235,50 @@ async fn every_hostile_server_fails_alone_and_within_bounds() {
     let big = rss("Big title", &[(long_title, server.url("/s/big"), "A short body.".into())]);
     server.route("/big-title.xml", Route::feed(big, "application/rss+xml"));
 
+    let sources = vec![
+        ("good", server.url("/good.xml")),
+        ("drip", hostile.url("/drip.xml")),
+        ("silent", hostile.url("/silent.xml")),
+        ("endless", hostile.url("/endless.xml")),
+        ("gzip bomb", hostile.url("/bomb-gzip.xml")),
+        ("brotli bomb", hostile.url("/bomb-brotli.xml")),
+        ("redirect loop", server.url("/loop-a.xml")),
+        ("redirect to file", server.url("/to-file.xml")),
+        ("redirect to ftp", server.url("/to-ftp.xml")),
+        ("html page", server.url("/page.xml")),
+        ("empty", server.url("/empty.xml")),
+        ("truncated", server.url("/truncated.xml")),
+        ("invalid utf-8", server.url("/invalid-utf8.xml")),
+        ("lying charset", server.url("/lying.xml")),
+        ("billion laughs", server.url("/laughs.xml")),
+        ("external entity", server.url("/xxe.xml")),
+        ("100,000 entries", server.url("/many.xml")),
+        ("10 MB title", server.url("/big-title.xml")),
+    ];
+    World { _hostile: hostile, _server: server, sources }
+}
+
+/// The sources that must fail, and how.
+const EXPECTED_FAILURES: [(&str, &str); 11] = [
+    ("drip", "timeout"),
+    ("silent", "timeout"),
+    ("endless", "too_large"),
+    ("gzip bomb", "too_large"),
+    ("brotli bomb", "too_large"),
+    ("redirect loop", "redirect_loop"),
+    ("redirect to file", "unsupported_url"),
+    ("redirect to ftp", "unsupported_url"),
+    ("html page", "not_a_feed"),
+    ("empty", "not_a_feed"),
+    ("truncated", "parse"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_hostile_server_fails_alone_and_within_bounds() {
+    let world = hostile_world();
     let dir = common::data_dir();
     let store = open(dir.path());
-    let sources = subscribe_all(
-        &store,
-        &[
-            ("good", server.url("/good.xml")),
-            ("drip", hostile.url("/drip.xml")),
-            ("silent", hostile.url("/silent.xml")),
-            ("endless", hostile.url("/endless.xml")),
-            ("gzip bomb", hostile.url("/bomb-gzip.xml")),
-            ("brotli bomb", hostile.url("/bomb-brotli.xml")),
-            ("redirect loop", server.url("/loop-a.xml")),
-            ("redirect to file", server.url("/to-file.xml")),
-            ("redirect to ftp", server.url("/to-ftp.xml")),
-            ("html page", server.url("/page.xml")),
-            ("empty", server.url("/empty.xml")),
-            ("truncated", server.url("/truncated.xml")),
-            ("invalid utf-8", server.url("/invalid-utf8.xml")),
-            ("lying charset", server.url("/lying.xml")),
-            ("billion laughs", server.url("/laughs.xml")),
-            ("external entity", server.url("/xxe.xml")),
-            ("100,000 entries", server.url("/many.xml")),
-            ("10 MB title", server.url("/big-title.xml")),
-        ],
-    );
+    let sources = subscribe_all(&store, &world.sources);
     let config = FetchConfig {
         timeout: Duration::from_secs(3),
         connect_timeout: Duration::from_secs(2),
@@ -266,24 +292,11 @@ async fn every_hostile_server_fails_alone_and_within_bounds() {
 
     // Each hostile source failed alone, for its own classified reason.
     let failed: HashMap<i64, &str> = report.errors.iter().map(|e| (e.source_id, e.code.as_str())).collect();
-    let expected = [
-        ("drip", "timeout"),
-        ("silent", "timeout"),
-        ("endless", "too_large"),
-        ("gzip bomb", "too_large"),
-        ("brotli bomb", "too_large"),
-        ("redirect loop", "redirect_loop"),
-        ("redirect to file", "unsupported_url"),
-        ("redirect to ftp", "unsupported_url"),
-        ("html page", "not_a_feed"),
-        ("empty", "not_a_feed"),
-        ("truncated", "parse"),
-    ];
-    for (name, code) in expected {
+    for (name, code) in EXPECTED_FAILURES {
         assert_eq!(failed.get(&sources[name]).copied(), Some(code), "{name}: {report:?}");
         assert!(entries_of(&store, sources[name]).is_empty(), "{name}: nothing half-written");
     }
-    assert_eq!(report.failed as usize, expected.len(), "{report:?}");
+    assert_eq!(report.failed as usize, EXPECTED_FAILURES.len(), "{report:?}");
 
     // The others were read, safely.
     assert!(!entries_of(&store, sources["good"]).is_empty());
@@ -379,4 +392,72 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     found
+}
+
+mod slow {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use super::{EXPECTED_FAILURES, hostile_world, open, subscribe_all};
+
+    /// The peak resident memory of process `pid` so far, in MiB, while it runs.
+    fn peak_rss_mib_of(pid: u32) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let kib = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches(" kB").trim();
+        kib.parse::<u64>().ok().map(|kib| kib / 1024)
+    }
+
+    /// The same servers against `offprint-cli sync` as a reader runs it: its own process, its default
+    /// timeouts (60 s a request). It ends within a bound, below a memory bound, with every hostile source
+    /// failing alone.
+    #[test]
+    #[ignore = "waits out the default 60 s timeouts: `make drill`"]
+    fn the_cli_with_its_default_timeouts_survives_every_hostile_server() {
+        let world = hostile_world();
+        let dir = crate::common::data_dir();
+        let sources = subscribe_all(&open(dir.path()), &world.sources);
+        let started = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_offprint-cli"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["sync", "--json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let mut stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut out = String::new();
+            stdout.read_to_string(&mut out).unwrap();
+            out
+        });
+        let mut peak = 0;
+        while child.try_wait().unwrap().is_none() {
+            peak = peak.max(peak_rss_mib_of(pid).unwrap_or(0));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let took = started.elapsed();
+        let status = child.wait().unwrap();
+        let out = reader.join().unwrap();
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        assert!(status.success(), "a sync in which some sources failed still exits 0: {report}");
+
+        let failed: std::collections::HashMap<i64, &str> = report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["source_id"].as_i64().unwrap(), e["code"].as_str().unwrap()))
+            .collect();
+        for (name, code) in EXPECTED_FAILURES {
+            assert_eq!(failed.get(&sources[name]).copied(), Some(code), "{name}: {report}");
+        }
+        assert_eq!(failed.len(), EXPECTED_FAILURES.len(), "{report}");
+        // The 100,000-entry feed's newest 5,000, and the good and the readable sources' stories besides.
+        assert!(report["new"].as_u64().unwrap() > super::MAX_ENTRIES as u64, "{report}");
+        assert!(took < Duration::from_secs(120), "the sync took {took:?}");
+        assert!(peak > 0 && peak < 1024, "peak memory {peak} MiB");
+        eprintln!("offprint-cli sync against {} hostile sources: {took:?}, peak memory {peak} MiB", sources.len() - 1);
+    }
 }
