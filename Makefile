@@ -24,8 +24,9 @@ test: test-deps lint
 	cd tests/ui && npm test
 
 ## The slow drills (tests in a `slow` module, which `make test` skips): the crash drill in full (50 syncs
-## killed with SIGKILL at random moments over 40 feeds of 200 entries, the cache checked after each) and
-## every XSS vector of tests/xss opened in the window (minutes; `make test` runs reduced versions).
+## killed with SIGKILL at random moments over 40 feeds of 200 entries, the cache checked after each),
+## every XSS vector of tests/xss opened in the window, and the hostile servers against `offprint-cli sync`
+## with its default timeouts (minutes; `make test` runs reduced versions).
 drill: test-deps
 	$(CARGO) test --all-targets -- --ignored slow::
 
