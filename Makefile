@@ -10,7 +10,7 @@ TEST_PACKAGES := xvfb xauth webkit2gtk-driver chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
-.PHONY: run test deps test-deps toolchain lint ui-test clean drill fuzz
+.PHONY: run test deps test-deps toolchain lint ui-test clean drill fuzz bench
 
 ## Builds and opens Offprint's window on its cache (the platform's app-data directory, or
 ## $$OFFPRINT_DATA_DIR).
@@ -29,6 +29,12 @@ test: test-deps lint
 ## with its default timeouts (minutes; `make test` runs reduced versions).
 drill: test-deps
 	$(CARGO) test --all-targets -- --ignored slow::
+
+## The benchmarks, in release builds of the headless core: for now the cache's queries on 100,000 entries
+## beside the raw-SQLite floor (the cache is built once under target/bench/). They print tables and
+## never fail on timing.
+bench: toolchain
+	$(CARGO) bench --no-default-features --bench cache
 
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := feed sanitize opml

@@ -66,6 +66,18 @@ fn assert_whole(dir: &Path, state: &ReaderState, when: &str) -> usize {
         assert!(ids.is_empty(), "{when}: {what}: {ids:?}");
     }
 
+    // The counts each source keeps agree with counting its stories.
+    let sql = "SELECT s.id, s.entry_count, s.unread_count,
+                      (SELECT count(*) FROM entries e WHERE e.source_id = s.id),
+                      (SELECT count(*) FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id
+                        WHERE e.source_id = s.id AND coalesce(st.read, 0) = 0)
+                 FROM sources s";
+    for (id, kept, unread, counted, counted_unread) in rows(&db, sql, [], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
+    }) {
+        assert_eq!((kept, unread), (counted, counted_unread), "{when}: the counts kept for source {id}");
+    }
+
     let sql = "SELECT entry_id, read, bookmarked FROM entry_state WHERE read = 1 OR bookmarked = 1";
     let found: ReaderState = rows(&db, sql, [], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))).into_iter().collect();
     assert_eq!(&found, state, "{when}: the reader's state changed");

@@ -222,6 +222,14 @@ fn a_cache_from_the_first_schema_opens_whole_searches_in_every_script_and_syncs(
         ]
     );
     assert_eq!(user_version(&db), current_schema(), "the cache is migrated to the current schema");
+    // The counts each source keeps from schema 6 on start out as its stories counted.
+    for source in array(&sources) {
+        let id = int(source, "id").to_string();
+        let unread = json(dir.path(), &["list", "--unread", "--source", &id, "--limit", "1000", "--json"]);
+        let all = json(dir.path(), &["list", "--source", &id, "--limit", "1000", "--json"]);
+        let counted = (array(&all).len() as i64, array(&unread).len() as i64);
+        assert_eq!((int(source, "entry_count"), int(source, "unread_count")), counted, "source {id}");
+    }
 
     // Every entry, its body, read and bookmark state; the newest first.
     let listed = json(dir.path(), &["list", "--limit", "1000", "--json"]);

@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_settings.sql"),
     include_str!("migrations/0004_offline.sql"),
     include_str!("migrations/0005_manage.sql"),
+    include_str!("migrations/0006_counts.sql"),
 ];
 
 /// How long a statement waits for another connection's write lock before it reports the cache locked.

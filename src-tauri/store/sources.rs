@@ -176,11 +176,8 @@ impl Store {
     /// Every folder with its sources' count and unread stories, by name.
     pub fn folders(&self) -> Result<Vec<FolderInfo>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT s.folder, count(DISTINCT s.id),
-                    count(e.id) FILTER (WHERE coalesce(st.read, 0) = 0)
+            "SELECT s.folder, count(*), sum(s.unread_count)
                FROM sources s
-               LEFT JOIN entries e ON e.source_id = s.id
-               LEFT JOIN entry_state st ON st.entry_id = e.id
               WHERE s.folder IS NOT NULL
               GROUP BY s.folder ORDER BY s.folder COLLATE NOCASE",
         )?;
@@ -275,9 +272,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.id, s.url, s.site_url, coalesce(s.custom_title, s.title), s.folder, s.last_ok_at,
                     s.last_error_code, s.last_error_message, s.last_error_at,
-                    (SELECT count(*) FROM entries e WHERE e.source_id = s.id),
-                    (SELECT count(*) FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id
-                      WHERE e.source_id = s.id AND coalesce(st.read, 0) = 0),
+                    s.entry_count, s.unread_count,
                     s.full_text,
                     (SELECT i.key FROM images i WHERE i.url = s.icon_url AND i.status = 'cached'),
                     s.title, s.refresh_minutes, s.proxy, s.user_agent, s.notify,

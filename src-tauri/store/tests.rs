@@ -506,3 +506,88 @@ fn a_second_connection_shares_the_cache_without_checking_it_again() {
     let foreign_keys: i64 = reader.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
     assert_eq!(foreign_keys, 1);
 }
+
+/// Each source's kept counts against counting its stories.
+fn assert_counts_agree(store: &Store, when: &str) {
+    let mut stmt = store
+        .conn
+        .prepare(
+            "SELECT s.id, s.entry_count, s.unread_count,
+                    (SELECT count(*) FROM entries e WHERE e.source_id = s.id),
+                    (SELECT count(*) FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id
+                      WHERE e.source_id = s.id AND coalesce(st.read, 0) = 0)
+               FROM sources s",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, (r.get::<_, i64>(1)?, r.get::<_, i64>(2)?), (r.get(3)?, r.get(4)?)))
+        })
+        .unwrap();
+    for row in rows {
+        let (id, kept, counted): (i64, (i64, i64), (i64, i64)) = row.unwrap();
+        assert_eq!(kept, counted, "{when}: source {id}'s counts (entries, unread)");
+    }
+}
+
+#[test]
+fn the_counts_each_source_keeps_follow_every_change() {
+    let (_dir, mut store) = open();
+    let a = source(&mut store, "https://a.example/feed");
+    let b = source(&mut store, "https://b.example/feed");
+    let fetch = FetchRecord::default();
+    let batch = |prefix: &str, n: usize| -> Vec<CleanEntry> {
+        (0..n).map(|i| entry(&format!("{prefix}{i}"), &format!("{prefix} {i}"), "text")).collect()
+    };
+    store.apply_refresh(a, &fetch, &facts("A"), &batch("a", 10)).unwrap();
+    store.apply_refresh(b, &fetch, &facts("B"), &batch("b", 6)).unwrap();
+    assert_counts_agree(&store, "after two syncs");
+    let info = |store: &Store, id| {
+        let info = store.source_info(id).unwrap();
+        (info.entry_count, info.unread_count)
+    };
+    assert_eq!(info(&store, a), (10, 10));
+
+    let ids: Vec<i64> = store
+        .list_entries(&EntryFilter { source_id: Some(a), limit: 100, ..Default::default() })
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    store.set_read(ids[0], true).unwrap();
+    store.set_read(ids[0], true).unwrap();
+    store.set_bookmarked(ids[1], true).unwrap();
+    store.set_read(ids[1], true).unwrap();
+    store.set_read(ids[2], false).unwrap();
+    assert_eq!(info(&store, a), (10, 8));
+    store.set_read_many(&ids[..5], true).unwrap();
+    assert_eq!(info(&store, a), (10, 5));
+    store.set_read_many(&ids[3..5], false).unwrap();
+    assert_eq!(info(&store, a), (10, 7));
+    assert_counts_agree(&store, "after marking");
+
+    // The same stories again, and two new ones: only the new ones count.
+    let mut again = batch("a", 10);
+    again.extend(batch("new", 2));
+    store.apply_refresh(a, &fetch, &facts("A"), &again).unwrap();
+    assert_eq!(info(&store, a), (12, 9));
+
+    // Retention purges read stories first, keeping the bookmarked one.
+    let rules = Retention { keep_read_days: 1, keep_unread_days: 100_000, image_budget_bytes: i64::MAX };
+    store.clean_up_at(&rules, now() + 86_400 * 2).unwrap();
+    assert_counts_agree(&store, "after a cleanup");
+    assert_eq!(info(&store, a), (10, 9), "the two read stories that were not bookmarked went");
+
+    // No command moves a story to another source today; should one ever, its counts move with it.
+    store
+        .conn
+        .execute("UPDATE entries SET source_id = ?2 WHERE id IN (?1, ?3)", rusqlite::params![ids[4], b, ids[9]])
+        .unwrap();
+    assert_counts_agree(&store, "after moving two stories");
+    assert_eq!(info(&store, b), (8, 8));
+
+    // A removed source's bookmarked story stays, counted nowhere; the other source is untouched.
+    store.remove_source(a).unwrap();
+    assert_counts_agree(&store, "after removing a source");
+    assert_eq!(info(&store, b), (8, 8));
+}

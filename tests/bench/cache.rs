@@ -1,0 +1,249 @@
+//! The cache benchmark (`make bench`): a data directory of 100,000 entries with 4 KB bodies over 500
+//! sources, and the reader's queries on it, each timed in process through the store beside the least
+//! SQL that gives the same rows on a raw SQLite connection (the floor).
+//!
+//! Not a test: it prints a table and fails on nothing but an error. The cache is built once, under
+//! `target/bench/`, deterministically, and reused while its size and version match.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use offprint::model::{CleanEntry, Cursor, EntryFilter, EntryMeta};
+use offprint::store::{FeedFacts, FetchRecord, NewSource, Store};
+use rusqlite::Connection;
+
+const SOURCES: usize = 500;
+const PER_SOURCE: usize = 200;
+const BODY_BYTES: usize = 4096;
+/// Bump when the generated cache changes, so an older one under `target/bench/` is built again.
+const CACHE_VERSION: u32 = 1;
+const PAGE: u32 = 50;
+/// Timed runs of each query; the median and the 95th percentile are reported.
+const RUNS: usize = 200;
+
+/// Words in the four languages of the mission, mixed into every body.
+const WORDS: &[&str] = &[
+    "court",
+    "hearing",
+    "verdict",
+    "appeal",
+    "journalist",
+    "asylum",
+    "border",
+    "testimony",
+    "lawyer",
+    "press",
+    "freedom",
+    "witness",
+    "sentence",
+    "detention",
+    "release",
+    "суд",
+    "заседание",
+    "приговор",
+    "адвокат",
+    "журналист",
+    "свобода",
+    "граница",
+    "свидетель",
+    "сот",
+    "тергеу",
+    "бостандық",
+    "тілші",
+    "шекара",
+    "دادگاه",
+    "خبرنگار",
+    "آزادی",
+    "پناهجو",
+    "حکم",
+    "وکیل",
+    "شاهد",
+];
+
+/// A small, fixed pseudo-random sequence (xorshift64*), so every build of the cache is the same.
+struct Sequence(u64);
+
+impl Sequence {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn text(seq: &mut Sequence, bytes: usize) -> String {
+    let mut out = String::with_capacity(bytes + 16);
+    while out.len() < bytes {
+        out.push_str(WORDS[seq.below(WORDS.len())]);
+        out.push(if seq.below(12) == 0 { '.' } else { ' ' });
+    }
+    out
+}
+
+fn entry(seq: &mut Sequence, source: usize, n: usize) -> CleanEntry {
+    let plain = text(seq, BODY_BYTES);
+    // A rare word for the Latin search, a rarer one for the Cyrillic.
+    let plain = match seq.below(100) {
+        0 => format!("{plain} extradition"),
+        1 if seq.below(2) == 0 => format!("{plain} экстрадиция"),
+        _ => plain,
+    };
+    let html: String = plain.split(". ").map(|p| format!("<p>{p}.</p>")).collect();
+    let minutes = (source * PER_SOURCE + n) as i64 * 7;
+    CleanEntry {
+        meta: EntryMeta {
+            key: format!("s{source}-e{n}"),
+            url: Some(format!("https://source{source}.example/story/{n}")),
+            title: text(seq, 60).trim().to_owned(),
+            published_at: Some(Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(minutes)),
+            summary: plain.chars().take(300).collect(),
+            dir: "ltr".into(),
+            fingerprint: format!("{source}/{n}"),
+            ..Default::default()
+        },
+        content_html: html,
+        plain_text: plain,
+        ..Default::default()
+    }
+}
+
+/// The benchmark's data directory, built when missing or from another version.
+fn cache_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/cache-100k");
+    let stamp = dir.join("built");
+    let want = format!("{CACHE_VERSION} {SOURCES}x{PER_SOURCE}x{BODY_BYTES}");
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == want) {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let started = Instant::now();
+    let mut store = Store::open_in(&dir).unwrap();
+    let mut seq = Sequence(0x0ff_9417);
+    for source in 0..SOURCES {
+        let url = format!("https://source{source}.example/feed.xml");
+        let id = store.add_source(&NewSource { url, title: format!("Source {source}"), ..Default::default() }).unwrap();
+        let entries: Vec<CleanEntry> = (0..PER_SOURCE).map(|n| entry(&mut seq, source, n)).collect();
+        let facts = FeedFacts { title: format!("Source {source}"), ..Default::default() };
+        store.apply_refresh(id, &FetchRecord::default(), &facts, &entries).unwrap();
+    }
+    drop(store);
+    // A third of the stories read, as a reader's cache would have them.
+    let conn = Connection::open(dir.join("offprint.sqlite3")).unwrap();
+    conn.execute_batch(
+        "INSERT INTO entry_state (entry_id, read, bookmarked) SELECT id, 1, 0 FROM entries WHERE id % 3 = 0
+         ON CONFLICT (entry_id) DO UPDATE SET read = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    eprintln!("built the cache ({} entries) in {:.1?}", SOURCES * PER_SOURCE, started.elapsed());
+    std::fs::write(&stamp, want).unwrap();
+    dir
+}
+
+/// Runs `work` [`RUNS`] times after a few unmeasured runs; returns the median and the 95th percentile.
+fn time(mut work: impl FnMut()) -> (Duration, Duration) {
+    for _ in 0..5 {
+        work();
+    }
+    let mut took: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let started = Instant::now();
+            work();
+            started.elapsed()
+        })
+        .collect();
+    took.sort();
+    (took[RUNS / 2], took[RUNS * 95 / 100])
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1000.0)
+}
+
+fn row(name: &str, offprint: (Duration, Duration), floor: (Duration, Duration)) {
+    let ratio = offprint.0.as_secs_f64() / floor.0.as_secs_f64().max(1e-9);
+    println!("| {name:<50} | {:>9} | {:>9} | {:>9} | {:>6.2}x |", ms(offprint.0), ms(offprint.1), ms(floor.0), ratio);
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this too, and must time nothing.
+    if !std::env::args().any(|arg| arg == "--bench") {
+        println!("a benchmark: run it with `make bench` (or `cargo bench --bench cache`)");
+        return;
+    }
+    let dir = cache_dir();
+    let store = Store::open_in(&dir).unwrap();
+    let raw = Connection::open(dir.join("offprint.sqlite3")).unwrap();
+    let all = EntryFilter { limit: PAGE, ..Default::default() };
+    let first = store.list_page(&all).unwrap();
+    let cursor: Cursor = first.next.unwrap();
+
+    println!(
+        "Cache: {} entries of {BODY_BYTES} bytes over {SOURCES} sources; {RUNS} runs each, in ms.",
+        SOURCES * PER_SOURCE
+    );
+    println!("| {:<50} | {:>9} | {:>9} | {:>9} | {:>7} |", "query", "median", "p95", "floor", "ratio");
+    println!("|{:-<52}|{:->11}|{:->11}|{:->11}|{:->9}|", "", "", "", "", "");
+
+    let page_floor =
+        "SELECT e.id, e.title, e.summary, e.sort_at FROM entries e ORDER BY e.sort_at DESC, e.id DESC LIMIT ?1";
+    row(
+        "first page of the list",
+        time(|| assert_eq!(store.list_page(&all).unwrap().entries.len(), PAGE as usize)),
+        time(|| floor_rows(&raw, page_floor, rusqlite::params![PAGE])),
+    );
+    let next = EntryFilter { before: Some(cursor), ..all.clone() };
+    let next_floor = "SELECT e.id, e.title, e.summary, e.sort_at FROM entries e WHERE (e.sort_at, e.id) < (?1, ?2)
+                      ORDER BY e.sort_at DESC, e.id DESC LIMIT ?3";
+    row(
+        "next page by cursor",
+        time(|| assert_eq!(store.list_page(&next).unwrap().entries.len(), PAGE as usize)),
+        time(|| floor_rows(&raw, next_floor, rusqlite::params![cursor.at, cursor.id, PAGE])),
+    );
+    let counts_floor = "SELECT e.source_id, count(*) FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id
+                        WHERE coalesce(st.read, 0) = 0 GROUP BY e.source_id";
+    row(
+        "sources with unread counts (floor: a naive COUNT)",
+        time(|| assert_eq!(store.list_sources().unwrap().len(), SOURCES)),
+        time(|| floor_rows(&raw, counts_floor, [])),
+    );
+    for (name, word) in [("search, Latin word", "extradition"), ("search, Cyrillic word", "экстрадиция")] {
+        let search = EntryFilter { search: Some(word.into()), ..all.clone() };
+        let search_floor = "SELECT e.id, e.title, e.summary, e.sort_at FROM entries e
+                            WHERE e.id IN (SELECT rowid FROM entry_search WHERE entry_search MATCH ?1)
+                            ORDER BY e.sort_at DESC, e.id DESC LIMIT ?2";
+        row(
+            name,
+            time(|| assert!(!store.list_page(&search).unwrap().entries.is_empty())),
+            time(|| floor_rows(&raw, search_floor, rusqlite::params![word, PAGE])),
+        );
+    }
+    let id = first.entries[7].id;
+    row(
+        "open an entry",
+        time(|| assert!(store.get_entry(id).unwrap().content_html.len() > BODY_BYTES / 2)),
+        time(|| floor_rows(&raw, "SELECT content_html FROM entry_contents WHERE entry_id = ?1", [id])),
+    );
+}
+
+/// Steps through every row of `sql`, reading each column: what any caller must do at least.
+fn floor_rows(conn: &Connection, sql: &str, params: impl rusqlite::Params) {
+    let mut stmt = conn.prepare_cached(sql).unwrap();
+    let columns = stmt.column_count();
+    let mut rows = stmt.query(params).unwrap();
+    let mut n = 0;
+    while let Some(row) = rows.next().unwrap() {
+        for i in 0..columns {
+            let _: rusqlite::types::Value = row.get(i).unwrap();
+        }
+        n += 1;
+    }
+    assert!(n > 0, "the floor query found nothing: {sql}");
+}
