@@ -30,11 +30,13 @@ test: test-deps lint
 drill: test-deps
 	$(CARGO) test --all-targets -- --ignored slow::
 
-## The benchmarks, in release builds of the headless core: for now the cache's queries on 100,000 entries
-## beside the raw-SQLite floor (the cache is built once under target/bench/). They print tables and
-## never fail on timing.
+## The benchmarks, in release builds of the headless core: the cache's queries on 100,000 entries
+## beside the raw-SQLite floor (the cache is built once under target/bench/), and offprint-cli sync
+## against synthetic feeds on loopback hosts, cold, warm and changed. They print tables and never fail
+## on timing.
 bench: toolchain
-	$(CARGO) bench --no-default-features --bench cache
+	@$(MAKE) --no-print-directory apt PACKAGES="time"
+	$(CARGO) bench --no-default-features --bench cache --bench sync
 
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := feed sanitize opml

@@ -106,17 +106,23 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
-        Server::start_counting(Arc::default(), Arc::default())
+        Server::start_counting("127.0.0.1", Arc::default(), Arc::default())
+    }
+
+    /// A server on another loopback address (`127.0.0.2`, ...): another host to a client, with its own
+    /// limit of connections.
+    pub fn start_at(ip: &str) -> Server {
+        Server::start_counting(ip, Arc::default(), Arc::default())
     }
 
     /// Another server (its own port, so another host to a client) whose in-flight counters are
     /// shared with this one: for limits across hosts.
     pub fn start_sharing_counts(&self) -> Server {
-        Server::start_counting(self.in_flight.clone(), self.max_in_flight.clone())
+        Server::start_counting("127.0.0.1", self.in_flight.clone(), self.max_in_flight.clone())
     }
 
-    fn start_counting(in_flight: Arc<AtomicUsize>, max_in_flight: Arc<AtomicUsize>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    fn start_counting(ip: &str, in_flight: Arc<AtomicUsize>, max_in_flight: Arc<AtomicUsize>) -> Server {
+        let listener = TcpListener::bind((ip, 0)).unwrap();
         let addr = listener.local_addr().unwrap();
         let server = Server { addr, state: Arc::default(), stop: Arc::default(), in_flight, max_in_flight };
         let (state, stop) = (server.state.clone(), server.stop.clone());
