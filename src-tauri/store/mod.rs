@@ -165,10 +165,7 @@ impl Store {
     /// sync reads each feed again and cleans its entries with the new policy (the upsert rewrites a body
     /// whose `sanitizer_version` is old even when the feed did not change it).
     fn plan_resanitize(&self) -> Result<()> {
-        let stored: Option<i64> = self
-            .conn
-            .query_row("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sanitizer_version'", [], |r| r.get(0))
-            .optional()?;
+        let stored = meta_version(&self.conn, "sanitizer_version")?;
         if stored.is_some_and(|v| v >= SANITIZER_VERSION) {
             return Ok(());
         }
@@ -184,11 +181,7 @@ impl Store {
         if older_bodies {
             tx.execute("UPDATE sources SET etag = NULL, last_modified = NULL, body_hash = NULL", [])?;
         }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('sanitizer_version', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [SANITIZER_VERSION.to_string()],
-        )?;
+        set_meta_version(&tx, "sanitizer_version", SANITIZER_VERSION)?;
         tx.commit()?;
         Ok(())
     }
@@ -198,20 +191,13 @@ impl Store {
     /// once queries were folded), and none recorded the version, which costs every older cache one
     /// indexing, once.
     fn refold_search(&self) -> Result<()> {
-        let folded_with = |conn: &Connection| -> Result<Option<i64>> {
-            Ok(conn
-                .query_row("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_fold_version'", [], |r| {
-                    r.get(0)
-                })
-                .optional()?)
-        };
         // Looked at first without the write lock, which every open would otherwise wait for.
-        if folded_with(&self.conn)? == Some(SEARCH_FOLD_VERSION) {
+        if meta_version(&self.conn, "search_fold_version")? == Some(SEARCH_FOLD_VERSION) {
             return Ok(());
         }
         let tx = self.conn.unchecked_transaction()?;
         // And again under it: another process opening the cache at once may have done it meanwhile.
-        if folded_with(&tx)? != Some(SEARCH_FOLD_VERSION) {
+        if meta_version(&tx, "search_fold_version")? != Some(SEARCH_FOLD_VERSION) {
             tx.execute("INSERT INTO entry_search (entry_search) VALUES ('delete-all')", [])?;
             let mut entries = tx.prepare(
                 "SELECT e.id, e.title, coalesce(e.author, ''), coalesce(c.plain_text, '')
@@ -226,14 +212,24 @@ impl Store {
                 index.execute(rusqlite::params![id, search_fold(&title), search_fold(&author), search_fold(&text)])?;
             }
         }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('search_fold_version', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [SEARCH_FOLD_VERSION.to_string()],
-        )?;
+        set_meta_version(&tx, "search_fold_version", SEARCH_FOLD_VERSION)?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A version the cache records of how its content was made (`sanitizer_version`, `search_fold_version`).
+fn meta_version(conn: &Connection, key: &str) -> Result<Option<i64>> {
+    let sql = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1";
+    Ok(conn.query_row(sql, [key], |r| r.get(0)).optional()?)
+}
+
+fn set_meta_version(conn: &Connection, key: &str, version: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        rusqlite::params![key, version.to_string()],
+    )?;
+    Ok(())
 }
 
 /// SQLite's quick check of the file's structure (pages, b-trees, free list): the cheap half of
