@@ -151,14 +151,11 @@ fn rss(title: &str, items: &[(String, String, String)]) -> String {
     )
 }
 
-/// The peak resident memory of this process so far, in MiB.
-fn peak_rss_mib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok());
-    kib.unwrap_or(0) / 1024
+/// The peak resident memory so far of process `pid` (`self` for this one), in MiB.
+fn peak_rss_mib(pid: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kib = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches(" kB").trim();
+    kib.parse::<u64>().ok().map(|kib| kib / 1024)
 }
 
 fn open(dir: &Path) -> SharedStore {
@@ -322,7 +319,7 @@ async fn every_hostile_server_fails_alone_and_within_bounds() {
 
     // Bounded: the slowest servers are cut off by the timeouts, and a gigabyte never reaches memory.
     assert!(took < Duration::from_secs(120), "the sync took {took:?}");
-    let peak = peak_rss_mib();
+    let peak = peak_rss_mib("self").unwrap_or(0);
     assert!(peak < 1024, "peak memory {peak} MiB");
     let integrity: String = rusqlite::Connection::open(dir.path().join("offprint.sqlite3"))
         .unwrap()
@@ -399,14 +396,7 @@ mod slow {
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
 
-    use super::{EXPECTED_FAILURES, hostile_world, open, subscribe_all};
-
-    /// The peak resident memory of process `pid` so far, in MiB, while it runs.
-    fn peak_rss_mib_of(pid: u32) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        let kib = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches(" kB").trim();
-        kib.parse::<u64>().ok().map(|kib| kib / 1024)
-    }
+    use super::{EXPECTED_FAILURES, hostile_world, open, peak_rss_mib, subscribe_all};
 
     /// The same servers against `offprint-cli sync` as a reader runs it: its own process, its default
     /// timeouts (60 s a request). It ends within a bound, below a memory bound, with every hostile source
@@ -435,7 +425,7 @@ mod slow {
         });
         let mut peak = 0;
         while child.try_wait().unwrap().is_none() {
-            peak = peak.max(peak_rss_mib_of(pid).unwrap_or(0));
+            peak = peak.max(peak_rss_mib(&pid.to_string()).unwrap_or(0));
             std::thread::sleep(Duration::from_millis(20));
         }
         let took = started.elapsed();

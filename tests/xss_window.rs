@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use common::cli::{array, json, ok};
+use common::corpus::{self, Story};
 use common::{Route, Server};
 use serde_json::{Value, json};
 use vectors::Vector;
@@ -39,67 +40,23 @@ fn is_the_readers_own(command: &str) -> bool {
         || command.starts_with("plugin:event|")
 }
 
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// The `i`th feed document of `vectors`: RSS, Atom and JSON Feed in turn.
-fn feed_document(i: usize, vectors: &[Vector], server: &Server) -> (String, &'static str) {
-    let link = |n: usize| server.url(&format!("/story/{i}/{n}"));
-    let date = |n: usize| format!("2026-11-{:02}T{:02}:{:02}:00Z", 1 + i % 28, n / 60 % 24, n % 60);
-    match i % 3 {
-        0 => {
-            let items: String = vectors
-                .iter()
-                .enumerate()
-                .map(|(n, v)| {
-                    format!(
-                        "<item><title>{}</title><link>{}</link><guid>{}</guid><description>{}</description></item>",
-                        escape_xml(&v.name),
-                        link(n),
-                        link(n),
-                        escape_xml(&v.html)
-                    )
-                })
-                .collect();
-            let doc = format!(
-                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Vectors {i}</title><link>{}</link>{items}</channel></rss>",
-                server.url("/")
-            );
-            (doc, "application/rss+xml")
-        }
-        1 => {
-            let entries: String = vectors
-                .iter()
-                .enumerate()
-                .map(|(n, v)| {
-                    format!(
-                        "<entry><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}</updated><content type=\"html\">{}</content></entry>",
-                        escape_xml(&v.name),
-                        link(n),
-                        link(n),
-                        date(n),
-                        escape_xml(&v.html)
-                    )
-                })
-                .collect();
-            let doc = format!(
-                "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Vectors {i}</title><id>{}</id><updated>2026-11-28T00:00:00Z</updated>{entries}</feed>",
-                server.url("/")
-            );
-            (doc, "application/atom+xml")
-        }
-        _ => {
-            let items: Vec<Value> = vectors
-                .iter()
-                .enumerate()
-                .map(|(n, v)| json!({"id": link(n), "url": link(n), "title": v.name, "content_html": v.html}))
-                .collect();
-            let doc =
-                json!({"version": "https://jsonfeed.org/version/1.1", "title": format!("Vectors {i}"), "items": items});
-            (doc.to_string(), "application/feed+json")
-        }
-    }
+/// The `i`th feed document of `vectors` (RSS, Atom and JSON Feed in turn), and its content type.
+fn feed_document(i: usize, vectors: &[Vector], server: &Server) -> (Vec<u8>, &'static str) {
+    let stories: Vec<Story> = vectors
+        .iter()
+        .enumerate()
+        .map(|(n, v)| {
+            let link = server.url(&format!("/story/{i}/{n}"));
+            Story {
+                id: link.clone(),
+                title: v.name.clone(),
+                link,
+                published: 1_780_000_000 - n as i64 * 60,
+                html: v.html.clone(),
+            }
+        })
+        .collect();
+    corpus::document(&server.url(""), i, &stories)
 }
 
 /// A pop-up recorder, a canary and a log of every IPC call, set up in the window before any story opens.

@@ -1,4 +1,4 @@
-//! The sync benchmark (`make bench`): synthetic feeds (`corpus.rs`) served from several loopback
+//! The sync benchmark (`make bench`): synthetic feeds (`tests/common/corpus.rs`) served from several loopback
 //! addresses (127.0.0.2, 127.0.0.3, ...: one host each, so per-host limits are measured fairly) by real
 //! HTTP servers that answer conditional requests with 304 and count what they answer. `offprint-cli sync`
 //! runs against them as its own process, timed by `/usr/bin/time`: cold (an empty cache), warm (nothing
@@ -9,15 +9,13 @@
 
 #[path = "../common/mod.rs"]
 mod common;
-#[path = "corpus.rs"]
-mod corpus;
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{Route, Server, read_fixture};
-use corpus::{Sequence, Story};
+use common::corpus::{self, Story};
+use common::{Rng, Route, Server, read_fixture};
 
 const CLI: &str = env!("CARGO_BIN_EXE_offprint-cli");
 /// Loopback hosts the feeds are spread over.
@@ -54,7 +52,7 @@ impl World {
                 server.route(&format!("/img/{k}.png"), Route::feed(picture.clone(), "image/png"));
             }
         }
-        let mut seq = Sequence::new(20_261_129);
+        let mut seq = Rng(20_261_129);
         let feeds = (0..scenario.feeds)
             .map(|i| {
                 let host = i % HOSTS;
@@ -82,7 +80,7 @@ impl World {
 
     /// Every tenth feed gains five new stories at the top.
     fn change(&mut self, round: usize) {
-        let mut seq = Sequence::new(7 + round as u64);
+        let mut seq = Rng(7 + round as u64);
         for i in (0..self.feeds.len()).step_by(10) {
             let origin = self.servers[self.feeds[i].0].url("");
             let first = self.feeds[i].2.len();

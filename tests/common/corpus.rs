@@ -1,8 +1,8 @@
-//! The benchmarks' synthetic news: words in the four languages of the mission, and feeds of stories
+//! Synthetic news for the benchmarks and the window's XSS drill: words in the four languages of the mission, and feeds of stories
 //! with 2–8 KB HTML bodies (paragraphs, links, figures, tables, and now and then hostile markup) as
 //! RSS 2.0, Atom and JSON Feed in turn. Everything is deterministic by seed.
 
-#![allow(dead_code)]
+use super::Rng;
 
 /// Words of the four languages, each list one language.
 pub const LANGUAGES: &[(&str, &[&str])] = &[
@@ -108,32 +108,17 @@ pub const LANGUAGES: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// A small, fixed pseudo-random sequence (xorshift64*), so the same seed gives the same corpus.
-pub struct Sequence(u64);
-
-impl Sequence {
-    pub fn new(seed: u64) -> Sequence {
-        Sequence(seed.max(1))
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
+/// A number in `0..n` from `rng`.
+pub fn pick(rng: &mut Rng, n: usize) -> usize {
+    rng.below(n as u64) as usize
 }
 
 /// Words of `words`, `bytes` long or a little over, with a full stop now and then.
-pub fn text(seq: &mut Sequence, words: &[&str], bytes: usize) -> String {
+pub fn text(seq: &mut Rng, words: &[&str], bytes: usize) -> String {
     let mut out = String::with_capacity(bytes + 16);
     while out.len() < bytes {
-        out.push_str(words[seq.below(words.len())]);
-        out.push(if seq.below(12) == 0 { '.' } else { ' ' });
+        out.push_str(words[pick(seq, words.len())]);
+        out.push(if pick(seq, 12) == 0 { '.' } else { ' ' });
     }
     out
 }
@@ -150,9 +135,9 @@ pub struct Story {
 
 /// A story of feed `feed` on `host` (an origin such as `http://127.0.0.2:8080`), number `n`: 2–8 KB of
 /// HTML in the feed's language.
-pub fn story(seq: &mut Sequence, host: &str, feed: usize, n: usize) -> Story {
+pub fn story(seq: &mut Rng, host: &str, feed: usize, n: usize) -> Story {
     let (_, words) = LANGUAGES[feed % LANGUAGES.len()];
-    let target = 2048 + seq.below(6144);
+    let target = 2048 + pick(seq, 6144);
     let mut html = String::with_capacity(target + 512);
     let mut paragraph = 0;
     // At least 200 words of text besides figures and tables: a whole story, which Offprint keeps as the
@@ -162,7 +147,7 @@ pub fn story(seq: &mut Sequence, host: &str, feed: usize, n: usize) -> Story {
             2 => html.push_str(&format!(
                 "<figure><img src=\"{host}/img/{}.png\" alt=\"{}\" width=\"640\" height=\"360\">\
                  <figcaption>{}</figcaption></figure>",
-                seq.below(10),
+                pick(seq, 10),
                 text(seq, words, 20).trim(),
                 text(seq, words, 60).trim()
             )),
@@ -176,7 +161,7 @@ pub fn story(seq: &mut Sequence, host: &str, feed: usize, n: usize) -> Story {
                     html.push_str(&format!(
                         "<tr><td>{}</td><td>{}</td></tr>",
                         text(seq, words, 20).trim(),
-                        seq.below(1000)
+                        pick(seq, 1000)
                     ));
                 }
                 html.push_str("</tbody></table>");

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod corpus;
 pub mod offline_site;
 pub mod proxy;
 
@@ -274,4 +275,19 @@ fn fingerprint(bytes: &[u8]) -> u64 {
 /// A data directory that disappears with the test.
 pub fn data_dir() -> tempfile::TempDir {
     tempfile::TempDir::new().unwrap()
+}
+
+/// A small xorshift: a seed gives the same corpus, the same changes and the same moments on every run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x % n.max(1)
+    }
 }

@@ -4,29 +4,16 @@
 
 use std::path::Path;
 
+pub use crate::common::Rng;
 use crate::common::{Route, Server, read_fixture};
 
-/// A small xorshift: a seed gives the same corpus, the same changes and the same moments on every run.
-pub struct Rng(pub u64);
-
-impl Rng {
-    /// A number in `0..n` (0 when `n` is 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x % n.max(1)
-    }
-
-    fn words(&mut self, vocabulary: &str, count: u64) -> String {
-        let words: Vec<&str> = vocabulary.split_whitespace().collect();
-        let picked: Vec<&str> = (0..count).map(|_| words[self.below(words.len() as u64) as usize]).collect();
-        let text = picked.join(" ");
-        let mut chars = text.chars();
-        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-    }
+/// `count` words of `vocabulary`, the first capitalised.
+fn words(rng: &mut Rng, vocabulary: &str, count: u64) -> String {
+    let words: Vec<&str> = vocabulary.split_whitespace().collect();
+    let picked: Vec<&str> = (0..count).map(|_| words[rng.below(words.len() as u64) as usize]).collect();
+    let text = picked.join(" ");
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 const ENGLISH: &str = "harbour ferry council morning lantern river market evening report festival weather bridge \
@@ -170,12 +157,12 @@ impl Corpus {
         let vocabulary = if self.feeds[i].russian { RUSSIAN } else { ENGLISH };
         self.revision += 1;
         let length = 4 + self.rng.below(4);
-        story.title = self.rng.words(vocabulary, length);
+        story.title = words(&mut self.rng, vocabulary, length);
         story.marker = format!("rev{}", self.revision);
         story.paragraphs = (0..2 + self.rng.below(2))
             .map(|_| {
                 let length = 12 + self.rng.below(14);
-                self.rng.words(vocabulary, length) + "."
+                words(&mut self.rng, vocabulary, length) + "."
             })
             .collect();
         story.paragraphs[0].push_str(&format!(" {}", story.marker));
