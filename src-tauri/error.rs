@@ -172,7 +172,10 @@ fn db_message(path: Option<&String>, error: &rusqlite::Error) -> String {
             "{the_cache} is read-only ({error}): Offprint must be able to write the file and its folder; \
              check their permissions"
         ),
-        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => format!("{the_cache} is damaged ({error})"),
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => format!(
+            "{the_cache} is damaged ({error}); the next start checks it, and moves it aside if the check fails \
+             (it is kept, never deleted)"
+        ),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
             format!("{the_cache} is locked by another program ({error}); try again once it is done")
         }

@@ -607,7 +607,11 @@ pub async fn with_store<T: Send + 'static>(
         // A panic elsewhere while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so a poisoned lock is still safe to use.
         let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        work(&mut guard)
+        let done = work(&mut guard);
+        if let Err(error) = &done {
+            guard.note_damage(error);
+        }
+        done
     })
     .await
 }

@@ -421,6 +421,48 @@ fn a_damaged_cache_is_moved_aside_whole_and_a_new_one_takes_its_place() {
     }
 }
 
+/// A cache checked a moment ago opens without the quick check, which reads the whole file; when a
+/// command then meets a page SQLite cannot read, it fails saying the cache is damaged, and the next command
+/// checks the cache and moves it aside.
+#[test]
+fn damage_met_by_a_command_has_the_next_one_move_the_cache_aside() {
+    let dir = schema1_cache();
+    let entries = json(dir.path(), &["list", "--json"]);
+    let db = dir.path().join(offprint::store::DB_FILE);
+    let page: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT min(pageno) FROM dbstat WHERE name = 'entry_contents' AND pagetype = 'leaf'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let mut bytes = std::fs::read(&db).unwrap();
+    let at = (page as usize - 1) * 4096;
+    bytes[at..at + 4096].fill(0xA5);
+    std::fs::write(&db, &bytes).unwrap();
+
+    // Stories are read one by one until one's page fails to read.
+    let failed = ids(&entries)
+        .into_iter()
+        .map(|id| cli(dir.path(), &["show", &id.to_string()]))
+        .find(|output| !output.status.success())
+        .expect("no story's body was on the overwritten page");
+    let last = assert_failed_with_error_line(&["show"], &failed);
+    assert!(
+        last.starts_with("error: the cache is damaged (")
+            && last.ends_with(
+                "the next start checks it, and moves it aside if the check fails (it is kept, never deleted)"
+            ),
+        "{last}"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the failing command changed the damaged file");
+
+    let last = fails(dir.path(), &["sources", "--json"]);
+    assert!(last.contains("it was moved aside to"), "{last}");
+    let kept: Vec<String> = snapshot_names(dir.path()).into_iter().filter(|n| n.contains(".damaged-")).collect();
+    assert!(kept.iter().any(|n| std::fs::read(dir.path().join(n)).unwrap() == bytes), "{kept:?}");
+    assert_eq!(json(dir.path(), &["sources", "--json"]), serde_json::json!([]));
+}
+
 #[test]
 fn a_locked_cache_is_not_damaged_and_stays_where_it_is() {
     let dir = schema1_cache();

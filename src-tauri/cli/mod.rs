@@ -266,7 +266,15 @@ fn one_line(s: &str) -> String {
 fn run(cli: Cli) -> Result<()> {
     let data_dir = crate::paths::data_dir(cli.data_dir)?;
     let store = Store::open_in(&data_dir)?;
-    match cli.command {
+    let done = execute(store, cli.command);
+    if let Err(error) = &done {
+        crate::store::note_damage(&data_dir.join(crate::store::DB_FILE), error);
+    }
+    done
+}
+
+fn execute(store: Store, command: Command) -> Result<()> {
+    match command {
         Command::Add { url, folder, full_text, pick, json } => {
             let settings = SyncSettings::load(&store)?;
             let mode = match full_text {

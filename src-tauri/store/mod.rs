@@ -9,6 +9,11 @@
 //! (with its `-wal` and `-shm`) to `offprint.sqlite3.damaged-<UTC time>`, never deleted, and the open
 //! fails with [`Error::Damaged`]; the next open starts a new cache. A file that is only locked, read-only
 //! or unreadable is not damaged: it is left exactly where and as it is.
+//!
+//! The quick check reads the whole file (over a second for 100,000 entries), so an open runs it only
+//! when it is due: on a cache never checked (new, or from a version that did not record it), a day after
+//! the last check passed, or after a command met damage SQLite found on its own (a page it could not
+//! read): [`Store::note_damage`] leaves `offprint.sqlite3.check` beside the file for the next open.
 
 mod entries;
 mod images;
@@ -47,6 +52,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE: &str = "offprint.sqlite3";
+
+/// How long a passed quick check is trusted when nothing suggested damage since.
+const CHECK_EVERY_SECS: i64 = 24 * 3600;
+/// Added to the database file's name: the file that asks the next open to check the cache.
+const CHECK_DUE: &str = ".check";
 
 /// A connection to the cache. One writer at a time; readers may open their own.
 pub struct Store {
@@ -108,6 +118,13 @@ impl Store {
         &self.images_dir
     }
 
+    /// See [`note_damage`].
+    pub fn note_damage(&self, error: &Error) {
+        if let Some(path) = self.conn.path() {
+            note_damage(Path::new(path), error);
+        }
+    }
+
     /// A second connection to this cache (the window reads on one while it writes on the other). The
     /// file was checked, migrated and readied when this one opened, so none of that is done again: the
     /// quick check alone reads the whole file.
@@ -148,7 +165,10 @@ impl Store {
         if version > supported {
             return Err(Error::SchemaTooNew { path: path.display().to_string(), found: version, supported });
         }
-        check_intact(&conn)?;
+        let check_due = check_due(&conn, path, version)?;
+        if check_due {
+            check_intact(&conn)?;
+        }
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -158,6 +178,10 @@ impl Store {
         let store = Store { conn, images_dir };
         store.plan_resanitize()?;
         store.refold_search()?;
+        if check_due {
+            set_meta_number(&store.conn, "checked_at", now())?;
+            let _ = std::fs::remove_file(with_suffix(path, CHECK_DUE));
+        }
         Ok(store)
     }
 
@@ -165,7 +189,7 @@ impl Store {
     /// sync reads each feed again and cleans its entries with the new policy (the upsert rewrites a body
     /// whose `sanitizer_version` is old even when the feed did not change it).
     fn plan_resanitize(&self) -> Result<()> {
-        let stored = meta_version(&self.conn, "sanitizer_version")?;
+        let stored = meta_number(&self.conn, "sanitizer_version")?;
         if stored.is_some_and(|v| v >= SANITIZER_VERSION) {
             return Ok(());
         }
@@ -181,7 +205,7 @@ impl Store {
         if older_bodies {
             tx.execute("UPDATE sources SET etag = NULL, last_modified = NULL, body_hash = NULL", [])?;
         }
-        set_meta_version(&tx, "sanitizer_version", SANITIZER_VERSION)?;
+        set_meta_number(&tx, "sanitizer_version", SANITIZER_VERSION)?;
         tx.commit()?;
         Ok(())
     }
@@ -192,12 +216,12 @@ impl Store {
     /// indexing, once.
     fn refold_search(&self) -> Result<()> {
         // Looked at first without the write lock, which every open would otherwise wait for.
-        if meta_version(&self.conn, "search_fold_version")? == Some(SEARCH_FOLD_VERSION) {
+        if meta_number(&self.conn, "search_fold_version")? == Some(SEARCH_FOLD_VERSION) {
             return Ok(());
         }
         let tx = self.conn.unchecked_transaction()?;
         // And again under it: another process opening the cache at once may have done it meanwhile.
-        if meta_version(&tx, "search_fold_version")? != Some(SEARCH_FOLD_VERSION) {
+        if meta_number(&tx, "search_fold_version")? != Some(SEARCH_FOLD_VERSION) {
             tx.execute("INSERT INTO entry_search (entry_search) VALUES ('delete-all')", [])?;
             let mut entries = tx.prepare(
                 "SELECT e.id, e.title, coalesce(e.author, ''), coalesce(c.plain_text, '')
@@ -212,24 +236,48 @@ impl Store {
                 index.execute(rusqlite::params![id, search_fold(&title), search_fold(&author), search_fold(&text)])?;
             }
         }
-        set_meta_version(&tx, "search_fold_version", SEARCH_FOLD_VERSION)?;
+        set_meta_number(&tx, "search_fold_version", SEARCH_FOLD_VERSION)?;
         tx.commit()?;
         Ok(())
     }
 }
 
-/// A version the cache records of how its content was made (`sanitizer_version`, `search_fold_version`).
-fn meta_version(conn: &Connection, key: &str) -> Result<Option<i64>> {
+/// A number the cache records about itself: how its content was made (`sanitizer_version`,
+/// `search_fold_version`) and when it was last checked (`checked_at`).
+fn meta_number(conn: &Connection, key: &str) -> Result<Option<i64>> {
     let sql = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1";
     Ok(conn.query_row(sql, [key], |r| r.get(0)).optional()?)
 }
 
-fn set_meta_version(conn: &Connection, key: &str, version: i64) -> Result<()> {
+fn set_meta_number(conn: &Connection, key: &str, version: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         rusqlite::params![key, version.to_string()],
     )?;
     Ok(())
+}
+
+/// When `error` is damage SQLite met while working in the cache at `path` (a page it could not read),
+/// asks the next open to check the cache, which sets it aside if the check fails. The window and the
+/// CLI pass every failure of their work through here.
+pub fn note_damage(path: &Path, error: &Error) {
+    if let Error::Db(source) = error
+        && is_damage(source)
+    {
+        // Best effort: a cache too broken for even this is found by the daily check.
+        let _ = std::fs::write(with_suffix(path, CHECK_DUE), b"");
+    }
+}
+
+/// Whether this open must run the quick check: asked for by [`Store::note_damage`], never run on this
+/// cache (new, or older than the `meta` table), or last passed a day ago or more (or in the future: the
+/// clock moved back).
+fn check_due(conn: &Connection, path: &Path, version: i64) -> Result<bool> {
+    if version < 2 || with_suffix(path, CHECK_DUE).exists() {
+        return Ok(true);
+    }
+    let age = meta_number(conn, "checked_at")?.map(|at| now() - at);
+    Ok(!age.is_some_and(|age| (0..CHECK_EVERY_SECS).contains(&age)))
 }
 
 /// SQLite's quick check of the file's structure (pages, b-trees, free list): the cheap half of
@@ -283,6 +331,8 @@ fn set_aside(path: &Path, damage: &rusqlite::Error) -> Error {
         }
         moved.push((from, to));
     }
+    // Asked for by a command that met the damage; the new cache is checked as every new one is.
+    let _ = std::fs::remove_file(with_suffix(path, CHECK_DUE));
     Error::Damaged { path: path.display().to_string(), kept_at: aside.display().to_string(), detail }
 }
 

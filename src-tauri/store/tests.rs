@@ -591,3 +591,80 @@ fn the_counts_each_source_keeps_follow_every_change() {
     assert_counts_agree(&store, "after removing a source");
     assert_eq!(info(&store, b), (8, 8));
 }
+
+/// A closed cache of 40 stories with 4 KB bodies, last checked `checked_ago` seconds ago, whose
+/// `entry_contents` page holding a body in the middle is then overwritten, as a failing disk leaves it;
+/// opening the cache reads nothing of that page.
+fn cache_with_a_damaged_body(path: &Path, checked_ago: i64) {
+    let mut store = Store::open(path).unwrap();
+    let src = source(&mut store, "https://a.example/feed");
+    let entries: Vec<CleanEntry> =
+        (0..40).map(|n| entry(&format!("k{n}"), &format!("Story {n}"), &format!("{n} ").repeat(2000))).collect();
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &entries).unwrap();
+    let leaves = "SELECT pageno FROM dbstat WHERE name = 'entry_contents' AND pagetype = 'leaf' ORDER BY pageno";
+    let pages: Vec<i64> =
+        store.conn.prepare(leaves).unwrap().query_map([], |r| r.get(0)).unwrap().map(|p| p.unwrap()).collect();
+    assert!(pages.len() >= 20, "{pages:?}");
+    set_meta_number(&store.conn, "checked_at", now() - checked_ago).unwrap();
+    drop(store);
+    let mut bytes = std::fs::read(path).unwrap();
+    let at = (pages[pages.len() / 2] as usize - 1) * 4096;
+    bytes[at..at + 4096].fill(0xA5);
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Every story's body, read one by one: the first failure, if any.
+fn read_every_story(store: &Store) -> Option<Error> {
+    let ids: Vec<i64> = store.list_entries(&all(100)).unwrap().iter().map(|e| e.id).collect();
+    assert_eq!(ids.len(), 40);
+    ids.into_iter().find_map(|id| store.get_entry(id).err())
+}
+
+fn assert_set_aside(opened: Result<Store>) {
+    match opened.err().expect("the check finds the damage") {
+        Error::Damaged { kept_at, .. } => assert!(Path::new(&kept_at).exists()),
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn a_new_cache_is_checked_and_the_check_recorded() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join(DB_FILE);
+    let store = Store::open(&path).unwrap();
+    let checked_at = meta_number(&store.conn, "checked_at").unwrap().expect("the check is recorded");
+    assert!((now() - checked_at).abs() < 60, "{checked_at}");
+}
+
+#[test]
+fn a_command_that_met_damage_has_the_next_open_check_and_set_the_cache_aside() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join(DB_FILE);
+    cache_with_a_damaged_body(&path, 0);
+
+    // Checked a moment ago, it opens without reading every page; the damage shows when the page is read,
+    // and that failure, passed to `note_damage`, asks the next open to check.
+    let store = Store::open(&path).expect("a cache checked a moment ago opens without the check");
+    let error = read_every_story(&store).expect("the overwritten page fails to read");
+    assert_eq!(error.code(), "cache_damaged", "{error}");
+    let marker = with_suffix(&path, CHECK_DUE);
+    store.note_damage(&Error::NotFound { what: "entry", id: 1 });
+    assert!(!marker.exists(), "only damage asks for a check");
+    store.note_damage(&error);
+    assert!(marker.exists());
+    drop(store);
+    assert_set_aside(Store::open(&path));
+    assert!(!marker.exists(), "the request is done with once the cache is set aside");
+    let store = Store::open(&path).expect("a new cache takes its place");
+    assert!(store.list_entries(&all(10)).unwrap().is_empty());
+}
+
+#[test]
+fn a_check_a_day_old_or_from_the_future_is_run_again() {
+    for checked_ago in [CHECK_EVERY_SECS, 3 * CHECK_EVERY_SECS, -3600] {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join(DB_FILE);
+        cache_with_a_damaged_body(&path, checked_ago);
+        assert_set_aside(Store::open(&path));
+    }
+}
