@@ -54,10 +54,15 @@ impl FullTextMode {
 
     /// Whether an entry whose feed body has `plain_text` should get its article page.
     pub fn wants(self, plain_text: &str) -> bool {
+        self.wants_words(|| word_count(plain_text))
+    }
+
+    /// [`FullTextMode::wants`] for a body of `words()` words, counted only when the mode asks.
+    pub fn wants_words(self, words: impl FnOnce() -> usize) -> bool {
         match self {
             FullTextMode::Off => false,
             FullTextMode::Always => true,
-            FullTextMode::Auto => word_count(plain_text) < SUMMARY_WORDS,
+            FullTextMode::Auto => words() < SUMMARY_WORDS,
         }
     }
 }
@@ -69,7 +74,7 @@ pub fn is_fuller(page_text: &str, feed_text: &str, mode: FullTextMode) -> bool {
     page > 0 && page as f64 >= feed as f64 * factor
 }
 
-fn word_count(text: &str) -> usize {
+pub fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
 }
 

@@ -17,11 +17,12 @@ use url::Url;
 
 use crate::discover::{FeedLink, USUAL_PATHS, feed_links, is_web_page, usual_feeds};
 use crate::error::{Error, Result};
-use crate::extract::{FullTextMode, extract_article, is_fuller};
+use crate::extract::{FullTextMode, extract_article, is_fuller, word_count};
 use crate::fetch::{Fetched, Fetcher, Kind, Response, Validators, parse_user_url};
 use crate::localize::clean_body;
 use crate::model::{
-    CleanEntry, CleanupReport, Extraction, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError, SyncReport,
+    CleanEntry, CleanupReport, EntryMeta, Extraction, ParsedEntry, ParsedFeed, RefreshOutcome, SourceInfo, SyncError,
+    SyncReport,
 };
 use crate::oembed::{Details, complete_cards, incomplete_cards};
 use crate::parse::{adopt_page_language, complete_from_body, parse_feed};
@@ -136,13 +137,27 @@ pub async fn refresh_source(
         return Ok(RefreshOutcome { unchanged: true, ..Default::default() });
     }
 
-    // Parse and sanitize, off the async threads.
-    let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url).await?;
+    // Parse and sanitize, off the async threads. A story the cache already holds as the feed gives it now
+    // is not cleaned again (in a feed of fifty, usually all but the few new ones). For a source with no
+    // stories yet, the parse does not wait for the cache, which another source may be writing to.
+    let known = match source.entries {
+        0 => None,
+        _ => Some(Arc::new(with_store(store, move |s| s.known_entries(id)).await?)),
+    };
+    let mode = source.full_text;
+    let reusable = {
+        let known = known.clone();
+        move |entry: &ParsedEntry| known.as_ref().is_some_and(|known| reusable(mode, entry, known))
+    };
+    let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url, reusable).await?;
     record.fresh_until = schedule::fresh_until(store::now(), interval, response.fresh_for, feed.ttl_minutes);
+    let known = match known {
+        Some(known) => known,
+        None => Arc::new(with_store(store, move |s| s.known_entries(id)).await?),
+    };
 
     // Full text from the article pages of summaries not seen before.
-    let known = with_store(store, move |s| s.known_entries(id)).await?;
-    let entries = add_full_text(fetcher, source.full_text, entries, &known).await;
+    let entries = add_full_text(fetcher, mode, entries, &known).await;
     let entries = complete_embeds(fetcher, entries, &known).await;
 
     // Store, in one transaction.
@@ -280,7 +295,8 @@ pub async fn subscribe_page(
     refuse_if_subscribed(store, &url).await?;
     let response = fetcher.get(&url, Kind::Feed).await?;
     let parsed =
-        parse_and_clean(response.body.clone(), response.content_type.clone(), response.final_url.clone()).await;
+        parse_and_clean(response.body.clone(), response.content_type.clone(), response.final_url.clone(), |_| false)
+            .await;
     let (requested, response, (feed, entries), offered) = match parsed {
         Ok(parsed) if pick <= 1 => (url, response, parsed, Vec::new()),
         Ok(_) => return Err(Error::InvalidArgument(format!("{url} is a feed, not a page offering several"))),
@@ -292,9 +308,13 @@ pub async fn subscribe_page(
             let chosen = Url::parse(&chosen.url).map_err(|_| Error::UnsupportedUrl { url: chosen.url.clone() })?;
             refuse_if_subscribed(store, &chosen).await?;
             let response = fetcher.get(&chosen, Kind::Feed).await?;
-            let parsed =
-                parse_and_clean(response.body.clone(), response.content_type.clone(), response.final_url.clone())
-                    .await?;
+            let parsed = parse_and_clean(
+                response.body.clone(),
+                response.content_type.clone(),
+                response.final_url.clone(),
+                |_| false,
+            )
+            .await?;
             (chosen, response, parsed, offered)
         }
         Err(e) => return Err(e),
@@ -411,18 +431,31 @@ async fn add_full_text(
 /// The article page to fetch for `entry`, if it needs one: its source wants full text for it, and it is
 /// new, edited, never tried, or its last attempt failed for a reason that may have passed.
 fn page_to_fetch(mode: FullTextMode, entry: &CleanEntry, known: &KnownEntries) -> Option<Url> {
-    let url = entry.meta.url.as_deref().and_then(|u| Url::parse(u).ok())?;
-    if !matches!(url.scheme(), "http" | "https") || known.purged.contains(&entry.meta.key) {
+    if entry.reused {
         return None;
     }
-    if !mode.wants(&entry.plain_text) {
+    page_wanted(mode, &entry.meta, known, || word_count(&entry.plain_text))
+}
+
+/// [`page_to_fetch`] for the entry `meta` describes, whose feed text has `words()` words.
+fn page_wanted(
+    mode: FullTextMode,
+    meta: &EntryMeta,
+    known: &KnownEntries,
+    words: impl FnOnce() -> usize,
+) -> Option<Url> {
+    let url = meta.url.as_deref().and_then(|u| Url::parse(u).ok())?;
+    if !matches!(url.scheme(), "http" | "https") || known.purged.contains(&meta.key) {
+        return None;
+    }
+    if !mode.wants_words(words) {
         return None;
     }
     // A newer sanitizer policy alone does not fetch the page again: a full text already kept is cleaned
     // again where it is stored (a page that changed since, or is gone, must not replace it).
-    let needed = match known.kept.get(&entry.meta.key) {
+    let needed = match known.kept.get(&meta.key) {
         None => true,
-        Some(k) if k.fingerprint != entry.meta.fingerprint => true,
+        Some(k) if k.fingerprint != meta.fingerprint => true,
         Some(k) => match k.extract_status.as_deref() {
             None => true,
             Some("ok" | "short") => false,
@@ -566,17 +599,38 @@ pub async fn fetch_pictures(store: &SharedStore, fetcher: &Fetcher) -> Result<()
     first_error.map_or(Ok(()), Err)
 }
 
+/// Parses a feed and cleans its entries, but those `reusable` says the cache holds as they are.
 async fn parse_and_clean(
     body: Vec<u8>,
     content_type: Option<String>,
     url: Url,
+    reusable: impl Fn(&ParsedEntry) -> bool + Send + 'static,
 ) -> Result<(ParsedFeed, Vec<CleanEntry>)> {
     run_blocking(move || {
         let mut feed = parse_feed(&body, content_type.as_deref(), &url)?;
-        let entries = std::mem::take(&mut feed.entries).into_iter().map(clean_entry).collect();
+        let entries = std::mem::take(&mut feed.entries)
+            .into_iter()
+            .map(|entry| match reusable(&entry) {
+                true => CleanEntry { meta: entry.meta, reused: true, ..Default::default() },
+                false => clean_entry(entry),
+            })
+            .collect();
         Ok((feed, entries))
     })
     .await
+}
+
+/// Whether `entry` needs no cleaning in this sync: retention purged it (it is not stored again), or the
+/// cache holds this very story (same fingerprint) cleaned by the current policy, and it needs no article
+/// page (judged by the text stored, which is the feed's while no page was taken).
+fn reusable(mode: FullTextMode, entry: &ParsedEntry, known: &KnownEntries) -> bool {
+    let key = &entry.meta.key;
+    known.purged.contains(key)
+        || known.kept.get(key).is_some_and(|k| {
+            k.fingerprint == entry.meta.fingerprint
+                && k.sanitizer_version >= SANITIZER_VERSION
+                && page_wanted(mode, &entry.meta, known, || k.words).is_none()
+        })
 }
 
 /// The sanitize stage: the body becomes safe HTML whose pictures point at the cache, and the text the

@@ -524,6 +524,45 @@ fn full_text_mode_off_and_always() {
     local_pictures(string(ferry, "content_html"), FERRY_TITLE);
 }
 
+/// A feed that changed around stories the cache already holds: they are kept exactly as they were and
+/// their pages are not fetched again, unless the source was switched to full text since, which fetches
+/// the pages of the stories it already holds.
+#[test]
+fn stories_kept_unchanged_are_taken_again_only_for_the_full_text_switched_on() {
+    let (server, dir) = (site(), common::data_dir());
+    let d = dir.path();
+    let edition = |n: usize| {
+        let feed = String::from_utf8(with_base("summary.xml", &server)).unwrap();
+        Route::feed(feed.replacen("<channel>", &format!("<channel><!-- edition {n} -->"), 1), "application/rss+xml")
+    };
+    server.route("/summary.xml", edition(1));
+    let source = add(d, &server.url("/summary.xml"), &["--full-text", "off"]);
+    sync(d);
+    for story in STORIES {
+        assert_eq!(server.hits(story.page), 0, "{}: full text is off", story.title);
+    }
+
+    // Switched on, the next change of the feed brings each story's page, once.
+    ok(d, &["full-text", &source.to_string(), "auto"]);
+    server.route("/summary.xml", edition(2));
+    sync(d);
+    let fetched = shown_entries(d, &[]);
+    for story in STORIES {
+        assert_eq!(server.hits(story.page), 1, "{}", story.title);
+        let shown = titled(&fetched, story.title);
+        assert_eq!(shown["full_text"], true, "{shown}");
+        assert!(string(shown, "content_html").contains(story.full_text), "{shown}");
+    }
+
+    // Another change of the feed around the same stories: nothing is fetched or changed.
+    server.route("/summary.xml", edition(3));
+    sync(d);
+    for story in STORIES {
+        assert_eq!(server.hits(story.page), 1, "{}", story.title);
+    }
+    assert_eq!(shown_entries(d, &[]), fetched);
+}
+
 #[test]
 fn a_page_that_fails_keeps_the_feed_content() {
     let (server, dir) = (site(), common::data_dir());

@@ -48,6 +48,8 @@ pub struct KnownEntry {
     /// `entry_contents.extract_status`: NULL, `ok`, `short` or an error code.
     pub extract_status: Option<String>,
     pub extract_attempts: i64,
+    /// How many words the stored text has.
+    pub words: usize,
 }
 
 /// What the cache holds of a source's entries: those it keeps, and those retention removed.
@@ -62,7 +64,7 @@ impl Store {
     pub fn known_entries(&self, source_id: i64) -> Result<KnownEntries> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.entry_key, e.fingerprint, coalesce(c.sanitizer_version, 0), c.extract_status,
-                    coalesce(c.extract_attempts, 0)
+                    coalesce(c.extract_attempts, 0), coalesce(c.plain_text, '')
                FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id
               WHERE e.source_id = ?1",
         )?;
@@ -75,6 +77,7 @@ impl Store {
                         sanitizer_version: r.get(2)?,
                         extract_status: r.get(3)?,
                         extract_attempts: r.get(4)?,
+                        words: r.get_ref(5)?.as_str().map(crate::extract::word_count)?,
                     },
                 ))
             })?
@@ -249,6 +252,15 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
         // Nothing new: no write at all, unless this sync fetched the article page again.
         Some((_, _, version, ..)) if same_story && *version >= SANITIZER_VERSION && entry.extract.is_none() => {
             return Ok(Upsert::Same);
+        }
+        // A story left uncleaned because the cache held it as it was, which another writer has changed or
+        // removed since: storing it would store an empty body. The whole refresh rolls back, so the next
+        // sync reads the feed again in full.
+        _ if entry.reused => {
+            return Err(Error::Internal(format!(
+                "the story {} changed in the cache during the sync; the next sync stores it",
+                meta.key
+            )));
         }
         // Same story, cleaned by an older policy or given its full text: not news to the reader.
         Some(_) if same_story => Upsert::Same,

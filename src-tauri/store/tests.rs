@@ -668,3 +668,29 @@ fn a_check_a_day_old_or_from_the_future_is_run_again() {
         assert_set_aside(Store::open(&path));
     }
 }
+
+#[test]
+fn a_story_left_uncleaned_that_the_cache_no_longer_holds_rolls_the_refresh_back() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let kept = entry("k", "Kept", "the body the cache holds");
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), std::slice::from_ref(&kept)).unwrap();
+    // The stored story, not cleaned again: nothing is written for it.
+    let same = CleanEntry { meta: kept.meta.clone(), reused: true, ..Default::default() };
+    let outcome = store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[same]).unwrap();
+    assert!(outcome.unchanged);
+    assert_eq!(store.get_entry(entry_id(&store, "Kept")).unwrap().content_html, "<p>the body the cache holds</p>");
+
+    // A story the cache does not hold (removed, or edited, since it was looked at) must never be stored
+    // with the empty body it carries: the refresh fails whole, and its validators are not kept.
+    let fresh = entry("n", "New", "a story");
+    let gone = CleanEntry { meta: entry("g", "Gone", "removed meanwhile").meta, reused: true, ..Default::default() };
+    let record = FetchRecord { etag: Some("\"v2\"".into()), ..Default::default() };
+    let error = store.apply_refresh(src, &record, &facts("A"), &[fresh, gone]).unwrap_err();
+    assert_eq!(error.code(), "internal", "{error}");
+    let titles: Vec<String> = store.list_entries(&all(10)).unwrap().into_iter().map(|e| e.title).collect();
+    assert_eq!(titles, ["Kept"]);
+    let etag: Option<String> =
+        store.conn.query_row("SELECT etag FROM sources WHERE id = ?1", [src], |r| r.get(0)).unwrap();
+    assert_eq!(etag, None);
+}
