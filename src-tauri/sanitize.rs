@@ -208,7 +208,9 @@ pub fn nests_too_deep(html: &str) -> bool {
     use std::cell::Cell;
     use std::rc::Rc;
 
-    if html.len() < MAX_DEPTH * 3 {
+    // Every element opens with a `<`: a body with no more of them than the limit cannot pass it, and the
+    // count is far cheaper than the pass below.
+    if html.bytes().filter(|&b| b == b'<').count() <= MAX_DEPTH {
         return false;
     }
     let depth = Rc::new(Cell::new(0usize));
