@@ -4,13 +4,19 @@
 CARGO ?= cargo
 # What building and running the window needs.
 RUN_PACKAGES := build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev
-# What the tests add: a display, the WebKit WebDriver, Chromium for the UI tests.
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver chromium
+# What driving the real window adds (the tests and the benchmarks): a display and the WebKit WebDriver.
+WINDOW_PACKAGES := xvfb xauth webkit2gtk-driver
+# What the UI tests add: Chromium.
+UI_TEST_PACKAGES := chromium
+# What the benchmarks add: the timer, the peer readers the sync is measured against, and Python for the
+# baseline (feedparser goes into a virtual environment of its own under target/bench).
+BENCH_PACKAGES := time newsboat sfeed curl python3 python3-venv
+BENCH_VENV := target/bench/venv
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
-.PHONY: run test deps test-deps toolchain lint ui-test clean drill fuzz bench
+.PHONY: run test deps test-deps window-deps toolchain lint ui-test clean drill fuzz bench
 
 ## Builds and opens Offprint's window on its cache (the platform's app-data directory, or
 ## $$OFFPRINT_DATA_DIR).
@@ -30,13 +36,18 @@ test: test-deps lint
 drill: test-deps
 	$(CARGO) test --all-targets -- --ignored slow::
 
-## The benchmarks, in release builds of the headless core: the cache's queries on 100,000 entries
-## beside the raw-SQLite floor (the cache is built once under target/bench/), and offprint-cli sync
-## against synthetic feeds on loopback hosts, cold, warm and changed. They print tables and never fail
-## on timing.
-bench: toolchain
-	@$(MAKE) --no-print-directory apt PACKAGES="time"
+## The benchmarks, in release builds. The headless core: the cache's queries on 100,000 entries beside
+## the raw-SQLite floor (the cache is built once under target/bench/), and offprint-cli sync against
+## synthetic feeds on loopback hosts, cold, warm and changed, beside newsboat, sfeed and a Python
+## baseline on the same feeds. Then the window under Xvfb, on copies of that cache: its start to the
+## first painted list, cold and warm, its memory with WebKit's processes, and a scroll through all
+## 100,000 entries. They print tables and never fail on timing.
+bench: window-deps
+	@$(MAKE) --no-print-directory apt PACKAGES="$(BENCH_PACKAGES)"
+	@[ -x $(BENCH_VENV)/bin/python ] && $(BENCH_VENV)/bin/python -c 'import feedparser' 2>/dev/null || \
+	  { python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install --quiet feedparser==6.0.11; }
 	$(CARGO) bench --no-default-features --bench cache --bench sync
+	$(CARGO) bench --bench app
 
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := feed sanitize opml
@@ -63,13 +74,17 @@ lint: toolchain
 deps: toolchain
 	@$(MAKE) --no-print-directory apt PACKAGES="$(RUN_PACKAGES)"
 
-## Everything the tests need on top: packages, Node.js for the UI tests, tauri-driver.
-test-deps: deps
-	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_PACKAGES)"
+## Everything the tests need on top: what drives the window, Chromium and Node.js for the UI tests.
+test-deps: window-deps
+	@$(MAKE) --no-print-directory apt PACKAGES="$(UI_TEST_PACKAGES)"
 	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PACKAGES="nodejs npm"
+	cd tests/ui && npm ci --no-audit --no-fund
+
+## What driving the real window needs on top of the build: Xvfb, the WebKit WebDriver, tauri-driver.
+window-deps: deps
+	@$(MAKE) --no-print-directory apt PACKAGES="$(WINDOW_PACKAGES)"
 	@[ -x "$(CARGO_BIN)/tauri-driver" ] || command -v tauri-driver >/dev/null 2>&1 || \
 	  $(CARGO) install tauri-driver --locked
-	cd tests/ui && npm ci --no-audit --no-fund
 
 .PHONY: apt
 apt:

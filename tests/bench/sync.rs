@@ -378,8 +378,11 @@ fn main() {
     print_ratios(&ratios);
 }
 
+/// A scenario's name, and each reader's medians of its cold, warm and changed rounds.
+type Medians = (String, Vec<(Reader, [Cost; 3])>);
+
 /// Offprint's wall time (and peak memory) over each peer's, scenario by scenario, round by round.
-fn print_ratios(ratios: &[(String, Vec<(Reader, [Cost; 3])>)]) {
+fn print_ratios(ratios: &[Medians]) {
     println!();
     println!("Offprint / peer (wall time; RSS for peak memory): below 1 means Offprint is faster or smaller");
     println!(
