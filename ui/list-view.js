@@ -214,6 +214,7 @@ export function createListView() {
   on("tick", render);
   on("view", renderHeader);
   on("sources", renderHeader);
+  on("unread", renderHeader);
   on("network", renderHeader);
 
   measure();

@@ -223,6 +223,24 @@ export function createSourcesView() {
     datalist?.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: name })));
   }
 
+  /**
+   * The unread counts alone, changed where they are shown: reading a story must not rebuild every row
+   * (hundreds of sources, each with its icon).
+   */
+  function renderCounts() {
+    const show = (element, n) => {
+      const text = countText(n);
+      if (element && element.textContent !== text) element.textContent = text;
+    };
+    show(smart.querySelector('[data-view="unread"] .source-count'), totalUnread());
+    for (const li of groups.querySelectorAll("li.source-item[data-source-id]")) {
+      show(li.querySelector(".source-count"), sourceById(Number(li.dataset.sourceId))?.unread_count ?? 0);
+    }
+    for (const li of groups.querySelectorAll("li.folder-item")) {
+      show(li.querySelector(":scope > .folder-row .source-count"), folderUnread(li.dataset.folder));
+    }
+  }
+
   /** Re-renders both lists, keeping keyboard focus on the same control when it was inside them. */
   function render() {
     const focused = pane.contains(document.activeElement) ? document.activeElement : null;
@@ -407,6 +425,7 @@ export function createSourcesView() {
     if (!state.sync.running) brokenIcons.clear();
   });
   on("sources", render);
+  on("unread", renderCounts);
   on("view", render);
   on("network", render);
   render();

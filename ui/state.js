@@ -163,7 +163,7 @@ export function adjustUnread(sourceId, delta) {
   const source = sourceById(sourceId);
   if (!source) return;
   source.unread_count = Math.max(0, source.unread_count + delta);
-  emit("sources");
+  emit("unread");
 }
 
 export function totalUnread() {

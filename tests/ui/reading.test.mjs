@@ -43,6 +43,10 @@ test("opening a story renders its body and marks it read through set_read", asyn
   const { page } = app;
   const count = page.locator(`.source-button[data-source-id="${SOURCES.rights.id}"] .source-count`);
   assert.equal(await count.textContent(), "3");
+  const unreadView = page.locator('.source-button[data-view="unread"] .source-count');
+  const unreadBefore = Number(await unreadView.textContent());
+  // The source's row, to see that reading changes its count in place rather than building the pane again.
+  await page.evaluate((id) => { window.__sourceRow = document.querySelector(`li[data-source-id="${id}"]`); }, SOURCES.rights.id);
 
   await app.row(STORY.appeal).click();
   await page.waitForSelector("#article:not([hidden])");
@@ -58,6 +62,8 @@ test("opening a story renders its body and marks it read through set_read", asyn
   await page.waitForFunction((id) => !document.getElementById(`entry-${id}`).classList.contains("is-unread"), STORY.appeal);
   assert.match(await app.row(STORY.appeal).getAttribute("aria-label"), /, read, /);
   assert.equal(await count.textContent(), "2");
+  assert.equal(Number(await unreadView.textContent()), unreadBefore - 1);
+  assert.equal(await page.evaluate(() => window.__sourceRow.isConnected), true, "the source pane was built again");
   assert.equal((await page.locator("#toggle-read-button").textContent()).trim(), "Mark unread");
 
   // Opening a story that is already read does not call set_read again.
