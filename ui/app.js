@@ -1,5 +1,5 @@
 // Offprint's window: builds each pane, binds the keyboard table and the toolbar buttons, then loads the
-// settings, the sources and the first page of stories.
+// settings, the sources and the first page of stories, which it paints before the sources pane.
 
 import * as actions from "./actions.js";
 import { state, emit } from "./state.js";
@@ -79,7 +79,7 @@ async function start() {
   watchSettings();
   const listView = createListView();
   const readerView = createReaderView();
-  createSourcesView();
+  const sourcesView = createSourcesView();
   createSyncView();
   createOfflineView();
   const addDialog = createAddDialog();
@@ -107,7 +107,10 @@ async function start() {
     emit("view");
   } else {
     await actions.reloadList();
+    // The stories first: the sources pane is built once their first frame is on screen.
+    await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted)));
   }
+  sourcesView.start();
   setInterval(() => emit("tick"), TICK_MS);
   document.documentElement.dataset.ready = "true";
 }

@@ -424,9 +424,18 @@ export function createSourcesView() {
   on("sync", () => {
     if (!state.sync.running) brokenIcons.clear();
   });
-  on("sources", render);
-  on("unread", renderCounts);
-  on("view", render);
-  on("network", render);
-  render();
+  // Built once `start` is called: the window paints its first stories before this pane's rows (hundreds of
+  // sources, each with its icons, take a few hundred ms to build), and the list needs only the sources' data.
+  let started = false;
+  const whenStarted = (fn) => (detail) => started && fn(detail);
+  on("sources", whenStarted(render));
+  on("unread", whenStarted(renderCounts));
+  on("view", whenStarted(render));
+  on("network", whenStarted(render));
+  return {
+    start() {
+      started = true;
+      render();
+    },
+  };
 }

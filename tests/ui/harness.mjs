@@ -84,7 +84,8 @@ export async function launchBrowser() {
  * Opens the app in a new page of `browser` with the fake backend answering from `fixture`, the clock fixed at
  * NOW (or installed as a controllable fake clock with `clock: "install"`), and waits until the first load ended.
  */
-export async function openApp(browser, server, fixture, { clock = "fixed", colorScheme = "light" } = {}) {
+/** `init`, when given, runs in the page before any of the app's scripts. */
+export async function openApp(browser, server, fixture, { clock = "fixed", colorScheme = "light", init = null } = {}) {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     locale: "en-GB",
@@ -110,6 +111,7 @@ export async function openApp(browser, server, fixture, { clock = "fixed", color
     });
   });
   await page.addInitScript(installFakeTauri, fixture);
+  if (init) await page.addInitScript(init);
   await page.goto(server.url);
   await page.waitForSelector("html[data-ready=true]");
   return new App(context, page, problems);

@@ -7,6 +7,24 @@ import { baseFixture, bulkFixture, STORY } from "./fixtures.mjs";
 
 const env = setup({ before, after });
 
+test("the first stories are on screen before the sources pane is built", async () => {
+  // Which of the two first has rows in the document.
+  const watch = () => {
+    window.__firstRows = [];
+    new MutationObserver(() => {
+      for (const [name, selector] of [["stories", "#list-canvas [data-id]"], ["sources", "#source-groups li"]]) {
+        if (!window.__firstRows.includes(name) && document.querySelector(selector)) window.__firstRows.push(name);
+      }
+    }).observe(document, { subtree: true, childList: true });
+  };
+  const app = await openApp(env.browser, env.server, baseFixture(), { init: watch });
+  const { page } = app;
+  assert.deepEqual(await page.evaluate(() => window.__firstRows), ["stories", "sources"]);
+  assert.ok((await page.locator("#source-groups li[data-source-id]").count()) > 0, "the sources pane is built");
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});
+
 test("search runs as you type, once, with the final text after the typing pauses", async () => {
   const app = await openApp(env.browser, env.server, baseFixture(), { clock: "install" });
   const { page } = app;
