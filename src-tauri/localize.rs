@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::sanitize::{decoded_attribute, parse_srcset};
+use crate::text::{TextCollector, collapse_whitespace, html_to_text};
 
 /// The URI scheme the window loads pictures from.
 pub const SCHEME: &str = "offprint-img";
@@ -55,6 +56,8 @@ pub struct Localized {
     pub html: String,
     /// Distinct remote URLs (http(s) or inline `data:` images), in document order.
     pub images: Vec<String>,
+    /// Whether the pass ran whole, so the text it was asked to take is all there.
+    taken_text: bool,
 }
 
 /// What the rewrite has found so far.
@@ -85,10 +88,15 @@ pub struct CleanBody {
     pub images: Vec<String>,
 }
 
-/// Cleans untrusted HTML for storage: sanitize, localize the pictures, take the text.
+/// Cleans untrusted HTML for storage: sanitize, localize the pictures, take the text (in the same pass as
+/// the pictures: localizing changes no text).
 pub fn clean_body(raw_html: &str, base: Option<&Url>) -> CleanBody {
-    let localized = localize_images(&crate::sanitize::sanitize_html(raw_html, base));
-    let plain_text = crate::text::html_to_text(&localized.html);
+    let text = TextCollector::default();
+    let localized = localize(&crate::sanitize::sanitize_html(raw_html, base), Some(&text));
+    let plain_text = match localized.taken_text {
+        true => collapse_whitespace(&text.lines()),
+        false => html_to_text(&localized.html),
+    };
     CleanBody { html: localized.html, plain_text, images: localized.images }
 }
 
@@ -107,75 +115,81 @@ pub fn clean_stored_again(stored_html: &str, images: &[String]) -> CleanBody {
 /// one stored copy per picture, the one `best_url` picks. A picture with no usable URL is removed. URLs
 /// are read with their entities decoded: a key is the hash of the URL, not of its HTML spelling.
 pub fn localize_images(sanitized_html: &str) -> Localized {
+    localize(sanitized_html, None)
+}
+
+/// [`localize_images`], and the text of the document into `text` when given.
+fn localize(sanitized_html: &str, text: Option<&TextCollector>) -> Localized {
     let found = Rc::new(RefCell::new(Found::default()));
-    let rewritten = rewrite_str(
-        sanitized_html,
-        RewriteStrSettings::new()
-            .with_strict(false)
-            .append_element_content_handler(element!("picture", |el| {
-                // A source belongs to its own picture only, not to the next `<img>` in the post.
-                let found = Rc::clone(&found);
-                el.on_end_tag(end_tag!(move |_end| {
-                    found.borrow_mut().picture_source = None;
-                    Ok(())
-                }))
+    let settings = RewriteStrSettings::new()
+        .with_strict(false)
+        .append_element_content_handler(element!("picture", |el| {
+            // A source belongs to its own picture only, not to the next `<img>` in the post.
+            let found = Rc::clone(&found);
+            el.on_end_tag(end_tag!(move |_end| {
+                found.borrow_mut().picture_source = None;
+                Ok(())
             }))
-            .append_element_content_handler(element!("picture source", |el| {
-                let mut found = found.borrow_mut();
-                if found.picture_source.is_none() {
-                    found.picture_source = best_url(decoded_attribute(el, "srcset").as_deref(), None);
-                }
+        }))
+        .append_element_content_handler(element!("picture source", |el| {
+            let mut found = found.borrow_mut();
+            if found.picture_source.is_none() {
+                found.picture_source = best_url(decoded_attribute(el, "srcset").as_deref(), None);
+            }
+            el.remove();
+            Ok(())
+        }))
+        .append_element_content_handler(element!("img", |el| {
+            // The first pass drops tracking pixels, but it reads the post as a stream, and hostile markup
+            // (a raw-text element where the tree builder sees none) can hide one from it that the
+            // allow-list then keeps. Dropped here, on the tree's own markup, cleaning again finds none.
+            if crate::sanitize::is_invisible(el) {
                 el.remove();
-                Ok(())
-            }))
-            .append_element_content_handler(element!("img", |el| {
-                // The first pass drops tracking pixels, but it reads the post as a stream, and hostile markup
-                // (a raw-text element where the tree builder sees none) can hide one from it that the
-                // allow-list then keeps. Dropped here, on the tree's own markup, cleaning again finds none.
-                if crate::sanitize::is_invisible(el) {
-                    el.remove();
-                    return Ok(());
+                return Ok(());
+            }
+            let mut found = found.borrow_mut();
+            let own = best_url(decoded_attribute(el, "srcset").as_deref(), decoded_attribute(el, "src").as_deref());
+            match own.or_else(|| found.picture_source.take()) {
+                Some(remote) => {
+                    el.set_attribute("src", &found.local_url_for(remote))?;
+                    el.remove_attribute("srcset");
+                    el.remove_attribute("sizes");
                 }
-                let mut found = found.borrow_mut();
-                let own = best_url(decoded_attribute(el, "srcset").as_deref(), decoded_attribute(el, "src").as_deref());
-                match own.or_else(|| found.picture_source.take()) {
-                    Some(remote) => {
-                        el.set_attribute("src", &found.local_url_for(remote))?;
-                        el.remove_attribute("srcset");
-                        el.remove_attribute("sizes");
-                    }
-                    None => el.remove(),
-                }
-                Ok(())
-            }))
-            // Outside a picture, a `<source>` or `<track>` only names media to stream: players became cards
-            // before the allow-list ran, so nothing here may name a remote file.
-            .append_element_content_handler(element!("source, track", |el| {
-                el.remove();
-                Ok(())
-            }))
-            // A card is ours only when it links to the web; a post that spells one for a mail address
-            // gets a plain link.
-            .append_element_content_handler(element!("a.op-embed", |el| {
-                let href = decoded_attribute(el, "href").unwrap_or_default();
-                if !(href.starts_with("https://") || href.starts_with("http://")) {
-                    el.remove_attribute("class");
-                }
-                Ok(())
-            }))
-            .append_element_content_handler(element!("video[poster]", |el| {
-                match decoded_attribute(el, "poster").filter(|p| is_fetchable(p)) {
-                    Some(remote) => el.set_attribute("poster", &found.borrow_mut().local_url_for(remote))?,
-                    None => el.remove_attribute("poster"),
-                }
-                Ok(())
-            })),
-    );
-    match rewritten {
-        Ok(html) => Localized { html, images: std::mem::take(&mut found.borrow_mut().images) },
+                None => el.remove(),
+            }
+            Ok(())
+        }))
+        // Outside a picture, a `<source>` or `<track>` only names media to stream: players became cards
+        // before the allow-list ran, so nothing here may name a remote file.
+        .append_element_content_handler(element!("source, track", |el| {
+            el.remove();
+            Ok(())
+        }))
+        // A card is ours only when it links to the web; a post that spells one for a mail address
+        // gets a plain link.
+        .append_element_content_handler(element!("a.op-embed", |el| {
+            let href = decoded_attribute(el, "href").unwrap_or_default();
+            if !(href.starts_with("https://") || href.starts_with("http://")) {
+                el.remove_attribute("class");
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("video[poster]", |el| {
+            match decoded_attribute(el, "poster").filter(|p| is_fetchable(p)) {
+                Some(remote) => el.set_attribute("poster", &found.borrow_mut().local_url_for(remote))?,
+                None => el.remove_attribute("poster"),
+            }
+            Ok(())
+        }));
+    let settings = match text {
+        Some(text) => text.collect(settings),
+        None => settings,
+    };
+    match rewrite_str(sanitized_html, settings) {
+        Ok(html) => Localized { html, images: std::mem::take(&mut found.borrow_mut().images), taken_text: true },
         // Not strict and without memory limits, the rewrite cannot fail. Should it ever, the post is kept
         // as sanitized: its remote pictures stay blank under the CSP, which beats losing the story.
-        Err(_) => Localized { html: sanitized_html.to_owned(), images: Vec::new() },
+        Err(_) => Localized { html: sanitized_html.to_owned(), images: Vec::new(), taken_text: false },
     }
 }
 

@@ -4,7 +4,7 @@
 //! so everything shown as text goes through [`html_to_text`] once, when it is parsed. Only character data
 //! is kept: the contents of `<script>`, `<style>` and other raw-text elements never become text.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use lol_html::html_content::TextType;
 use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str, text};
@@ -32,37 +32,54 @@ pub fn html_to_paragraphs(html: &str) -> String {
 
 /// The text of `html` with entities decoded and a line break before every block element.
 fn html_to_lines(html: &str) -> String {
-    let raw = RefCell::new(String::with_capacity(html.len()));
-    let rewritten = rewrite_str(
-        html,
-        RewriteStrSettings::new()
-            // Markup this broken still has text worth keeping; never give up on it.
-            .with_strict(false)
+    let text = TextCollector::default();
+    // Markup this broken still has text worth keeping; never give up on it.
+    let rewritten = rewrite_str(html, text.collect(RewriteStrSettings::new().with_strict(false)));
+    // Not strict, lol_html fails only on memory limits we do not set; should it ever, no text beats
+    // markup taken for text.
+    if rewritten.is_ok() { text.lines() } else { String::new() }
+}
+
+/// The text of a document, taken while a rewrite streams it, so a pass that changes the document (see
+/// `localize`) can take its text at the same time. Its handlers change nothing.
+#[derive(Default)]
+pub struct TextCollector {
+    raw: RefCell<String>,
+    /// Set on a text chunk inside a hidden element, for the document's handler, which sees it next, to
+    /// pass it over.
+    hidden: Cell<bool>,
+}
+
+impl TextCollector {
+    /// `settings` with the handlers that take the text appended.
+    pub fn collect<'h, 's>(&'h self, settings: RewriteStrSettings<'h, 's>) -> RewriteStrSettings<'h, 's> {
+        settings
             .append_element_content_handler(element!(BLOCKS, |_el| {
-                raw.borrow_mut().push('\u{1}');
+                self.raw.borrow_mut().push('\u{1}');
                 Ok(())
             }))
             // An embed card reads "YouTube: Protest outside the court", not "YouTubeProtest outside...".
             .append_element_content_handler(element!("span.op-embed-title", |_el| {
-                raw.borrow_mut().push_str(": ");
+                self.raw.borrow_mut().push_str(": ");
                 Ok(())
             }))
-            .append_element_content_handler(text!(HIDDEN, |chunk| {
-                chunk.remove();
+            .append_element_content_handler(text!(HIDDEN, |_chunk| {
+                self.hidden.set(true);
                 Ok(())
             }))
             .append_document_content_handler(doc_text!(|chunk| {
-                if chunk.text_type() == TextType::Data && !chunk.removed() {
-                    raw.borrow_mut().push_str(chunk.as_str());
+                if !self.hidden.replace(false) && chunk.text_type() == TextType::Data {
+                    self.raw.borrow_mut().push_str(chunk.as_str());
                 }
                 Ok(())
-            })),
-    );
-    // Not strict, lol_html fails only on memory limits we do not set; should it ever, no text beats
-    // markup taken for text.
-    let text = if rewritten.is_ok() { raw.into_inner() } else { String::new() };
-    // Line breaks inside the source are not the reader's lines; block elements are.
-    htmlize::unescape(text.replace('\n', " ").replace('\u{1}', "\n")).into_owned()
+            }))
+    }
+
+    /// The text taken, entities decoded, with a line break before every block element.
+    pub fn lines(self) -> String {
+        // Line breaks inside the source are not the reader's lines; block elements are.
+        htmlize::unescape(self.raw.into_inner().replace('\n', " ").replace('\u{1}', "\n")).into_owned()
+    }
 }
 
 /// Collapses every run of whitespace to one space and trims the ends.

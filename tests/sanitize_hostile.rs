@@ -1277,6 +1277,8 @@ proptest! {
         prop_assert_eq!(canonical(&twice.html), canonical(&once.html), "input: {:?}\n once: {:?}\ntwice: {:?}", html, once.html, twice.html);
         prop_assert_eq!(&twice.images, &once.images);
         prop_assert_eq!(&twice.plain_text, &once.plain_text);
+        // The text is taken in the pass that localizes the pictures: it is the stored body's text.
+        prop_assert_eq!(&once.plain_text, &offprint::text::html_to_text(&once.html));
     }
 
     /// Nothing but what the policy lists comes out: no other element, no other attribute.

@@ -44,8 +44,8 @@ pub fn feed(data: &[u8]) {
 }
 
 /// Any text as a post body: cleaned, it holds nothing that runs, loads or is outside the allow-list; as
-/// stored (pictures localized) it loads pictures only from the cache; and cleaning the stored body again,
-/// as a sanitizer upgrade does, gives the same tree.
+/// stored (pictures localized) it loads pictures only from the cache, and its text is the stored body's;
+/// and cleaning the stored body again, as a sanitizer upgrade does, gives the same tree.
 pub fn sanitize(data: &[u8]) {
     let html = String::from_utf8_lossy(data);
     let base = Url::parse(POST_URL).unwrap();
@@ -57,6 +57,8 @@ pub fn sanitize(data: &[u8]) {
     let once = clean_body(&html, Some(&base));
     let found = tree_problems(&once.html, Pictures::Local);
     assert!(found.is_empty(), "{found:?}\n in: {html:?}\nout: {:?}", once.html);
+    // The text is taken in the pass that localizes the pictures: it is the stored body's text.
+    assert_eq!(once.plain_text, offprint::text::html_to_text(&once.html), "in: {html:?}");
     let twice = clean_stored_again(&once.html, &once.images);
     assert_eq!(canonical(&twice.html), canonical(&once.html), "in: {html:?}\nonce: {:?}", once.html);
 }
