@@ -16,6 +16,7 @@ pub mod opml;
 pub mod parse;
 pub mod paths;
 pub mod pictures;
+mod rewriting;
 pub mod sanitize;
 pub mod schedule;
 pub mod settings;

@@ -10,10 +10,11 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use lol_html::{RewriteStrSettings, element, end_tag, rewrite_str};
+use lol_html::{RewriteStrSettings, end_tag, rewrite_str};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use crate::rewriting::element;
 use crate::sanitize::{decoded_attribute, parse_srcset};
 use crate::text::{TextCollector, collapse_whitespace, html_to_text};
 

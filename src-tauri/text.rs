@@ -7,7 +7,9 @@
 use std::cell::{Cell, RefCell};
 
 use lol_html::html_content::TextType;
-use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str, text};
+use lol_html::{RewriteStrSettings, doc_text, rewrite_str};
+
+use crate::rewriting::{element, text};
 
 /// Elements that start a new line of text.
 const BLOCKS: &str = "p, div, br, li, tr, h1, h2, h3, h4, h5, h6, blockquote, pre, figure, figcaption, \

@@ -11,11 +11,12 @@ use std::collections::HashSet;
 
 use lol_html::errors::{AttributeNameError, RewritingError};
 use lol_html::html_content::{ContentType, Element};
-use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str, text};
+use lol_html::{RewriteStrSettings, doc_text, rewrite_str};
 use url::Url;
 
 use super::embed::{Card, Media, MediaKind};
 use super::{decoded_attribute, policy, resolve};
+use crate::rewriting::{element, text};
 use crate::text::collapse_whitespace;
 
 /// Start tags this pass acts on; a post with none of them skips it. The HTML parser turns `<image>` into
@@ -210,16 +211,13 @@ fn is_placeholder(src: &str) -> bool {
 
 /// The second pass, when `<noscript>` pictures took the place of the stand-ins in `replaced`.
 fn remove_stand_ins(html: &str, replaced: &HashSet<usize>) -> Result<String, RewritingError> {
-    let selector = format!("img[{STAND_IN}], image[{STAND_IN}]");
-    rewrite_str(
-        html,
-        RewriteStrSettings::new().with_strict(false).append_element_content_handler(element!(selector, |el| {
-            if el.get_attribute(STAND_IN).and_then(|n| n.parse().ok()).is_some_and(|n| replaced.contains(&n)) {
-                el.remove();
-            }
-            Ok(())
-        })),
-    )
+    let stand_ins = element!(format!("img[{STAND_IN}], image[{STAND_IN}]"), |el| {
+        if el.get_attribute(STAND_IN).and_then(|n| n.parse().ok()).is_some_and(|n| replaced.contains(&n)) {
+            el.remove();
+        }
+        Ok(())
+    });
+    rewrite_str(html, RewriteStrSettings::new().with_strict(false).append_element_content_handler(stand_ins))
 }
 
 /// Players become embed cards, or go when they have no http(s) address. A `<video>` or `<audio>` without
