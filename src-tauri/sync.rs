@@ -138,23 +138,19 @@ pub async fn refresh_source(
     }
 
     // Parse and sanitize, off the async threads. A story the cache already holds as the feed gives it now
-    // is not cleaned again (in a feed of fifty, usually all but the few new ones). For a source with no
-    // stories yet, the parse does not wait for the cache, which another source may be writing to.
-    let known = match source.entries {
-        0 => None,
-        _ => Some(Arc::new(with_store(store, move |s| s.known_entries(id)).await?)),
-    };
+    // is not cleaned again (in a feed of fifty, usually all but the few new ones). For a source of which
+    // the cache holds nothing, nothing is looked up: the cache may be busy storing another source.
+    let known = Arc::new(match source.holds_entries {
+        true => with_store(store, move |s| s.known_entries(id)).await?,
+        false => KnownEntries::default(),
+    });
     let mode = source.full_text;
     let reusable = {
         let known = known.clone();
-        move |entry: &ParsedEntry| known.as_ref().is_some_and(|known| reusable(mode, entry, known))
+        move |entry: &ParsedEntry| reusable(mode, entry, &known)
     };
     let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url, reusable).await?;
     record.fresh_until = schedule::fresh_until(store::now(), interval, response.fresh_for, feed.ttl_minutes);
-    let known = match known {
-        Some(known) => known,
-        None => Arc::new(with_store(store, move |s| s.known_entries(id)).await?),
-    };
 
     // Full text from the article pages of summaries not seen before.
     let entries = add_full_text(fetcher, mode, entries, &known).await;

@@ -91,8 +91,8 @@ pub struct SourceTarget {
     /// The feed's `<ttl>` when it last sent one, in minutes.
     pub ttl_minutes: Option<u32>,
     pub clock: Clock,
-    /// How many entries the cache holds of it.
-    pub entries: i64,
+    /// Whether the cache holds any entry of it, kept or purged: with none, there is nothing to look up.
+    pub holds_entries: bool,
 }
 
 impl Store {
@@ -242,7 +242,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, url, etag, last_modified, body_hash, full_text, proxy, user_agent, refresh_minutes,
                     max(coalesce(last_ok_at, 0), coalesce(last_error_at, 0)), error_count, next_check_at,
-                    retry_after_at, ttl_minutes, entry_count
+                    retry_after_at, ttl_minutes,
+                    entry_count > 0 OR EXISTS (SELECT 1 FROM tombstones t WHERE t.source_id = sources.id)
                FROM sources
               WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
         )?;
@@ -264,7 +265,7 @@ impl Store {
                     fresh_until: r.get(11)?,
                     retry_after_at: r.get(12)?,
                 },
-                entries: r.get(14)?,
+                holds_entries: r.get(14)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
