@@ -17,6 +17,8 @@ import { watchSettings, loadSettings } from "./settings.js";
 const SEARCH_DEBOUNCE_MS = 250;
 /** How often relative times ("3 min ago") are brought up to date. */
 const TICK_MS = 60 * 1000;
+/** How long the sources pane waits for the list's first frame before it is built anyway. */
+const FIRST_FRAME_MS = 500;
 
 function wireSearch(listView) {
   const input = document.getElementById("search");
@@ -102,17 +104,23 @@ async function start() {
   document.getElementById("mark-all-read-button").addEventListener("click", () => actions.markAllRead());
 
   await Promise.all([loadSettings(), actions.loadSources()]);
-  if (state.sourcesLoaded && state.sources.length === 0) {
-    state.welcome = true;
-    emit("view");
-  } else {
-    await actions.reloadList();
-    // The stories first: the sources pane is built once their first frame is on screen.
-    await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted)));
+  try {
+    if (state.sourcesLoaded && state.sources.length === 0) {
+      state.welcome = true;
+      emit("view");
+    } else {
+      await actions.reloadList();
+      // The stories first: the sources pane is built once their first frame is on screen (or soon, in a
+      // window not shown, which paints no frame).
+      const painted = new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+      await Promise.race([painted, new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_MS))]);
+    }
+  } finally {
+    // Whatever happened to the list, the sources are there to pick from, and the window is running.
+    sourcesView.start();
+    setInterval(() => emit("tick"), TICK_MS);
+    document.documentElement.dataset.ready = "true";
   }
-  sourcesView.start();
-  setInterval(() => emit("tick"), TICK_MS);
-  document.documentElement.dataset.ready = "true";
 }
 
 start();
