@@ -47,7 +47,11 @@ impl AppState {
             opened => (opened?, None),
         };
         let reader = writer.another_connection()?;
-        let fetcher = Fetcher::new(SyncSettings::load(&reader)?.fetch_config())?;
+        let settings = SyncSettings::load(&reader);
+        if let Err(error) = &settings {
+            reader.note_damage(error);
+        }
+        let fetcher = Fetcher::new(settings?.fetch_config())?;
         Ok(AppState {
             writer: Arc::new(Mutex::new(writer)),
             reader: Arc::new(Mutex::new(reader)),
@@ -101,7 +105,11 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         let settings = {
             let state = app.state::<AppState>();
             let reader = state.reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            ReadingSettings::load(&reader)?
+            let settings = ReadingSettings::load(&reader);
+            if let Err(error) = &settings {
+                reader.note_damage(error);
+            }
+            settings?
         };
         main_window(app.handle(), &settings)?;
         schedule::start(app.handle().clone());

@@ -61,6 +61,8 @@ const CHECK_DUE: &str = ".check";
 /// A connection to the cache. One writer at a time; readers may open their own.
 pub struct Store {
     conn: Connection,
+    /// The database file, as it was named when opened (SQLite's own name for it may resolve links).
+    path: PathBuf,
     /// Where the pictures' files are: `images/` beside the database file.
     images_dir: PathBuf,
 }
@@ -120,24 +122,20 @@ impl Store {
 
     /// See [`note_damage`].
     pub fn note_damage(&self, error: &Error) {
-        if let Some(path) = self.conn.path() {
-            note_damage(Path::new(path), error);
-        }
+        note_damage(&self.path, error);
     }
 
     /// A second connection to this cache (the window reads on one while it writes on the other). The
     /// file was checked, migrated and readied when this one opened, so none of that is done again: the
     /// quick check alone reads the whole file.
     pub fn another_connection(&self) -> Result<Store> {
-        let path =
-            self.conn.path().map(PathBuf::from).ok_or_else(|| Error::Internal("the cache has no file".into()))?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(&path, flags)?;
+        let mut conn = Connection::open_with_flags(&self.path, flags)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.set_transaction_behavior(TransactionBehavior::Immediate);
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(Store { conn, images_dir: self.images_dir.clone() })
+        Ok(Store { conn, path: self.path.clone(), images_dir: self.images_dir.clone() })
     }
 
     fn open_unchecked(path: &Path) -> Result<Store> {
@@ -165,7 +163,9 @@ impl Store {
         if version > supported {
             return Err(Error::SchemaTooNew { path: path.display().to_string(), found: version, supported });
         }
-        let check_due = check_due(&conn, path, version)?;
+        // The request to check as it was before the check: one written meanwhile is kept for the next open.
+        let requested = request_to_check(path);
+        let check_due = requested.is_some() || check_due(&conn, version)?;
         if check_due {
             check_intact(&conn)?;
         }
@@ -175,12 +175,14 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn, version)?;
         let images_dir = crate::pictures::images_dir(path.parent().unwrap_or(Path::new(".")));
-        let store = Store { conn, images_dir };
+        let store = Store { conn, path: path.to_owned(), images_dir };
         store.plan_resanitize()?;
         store.refold_search()?;
         if check_due {
             set_meta_number(&store.conn, "checked_at", now())?;
-            let _ = std::fs::remove_file(with_suffix(path, CHECK_DUE));
+            if requested.is_some() && request_to_check(path) == requested {
+                let _ = std::fs::remove_file(with_suffix(path, CHECK_DUE));
+            }
         }
         Ok(store)
     }
@@ -269,11 +271,16 @@ pub fn note_damage(path: &Path, error: &Error) {
     }
 }
 
-/// Whether this open must run the quick check: asked for by [`Store::note_damage`], never run on this
-/// cache (new, or older than the `meta` table), or last passed a day ago or more (or in the future: the
-/// clock moved back).
-fn check_due(conn: &Connection, path: &Path, version: i64) -> Result<bool> {
-    if version < 2 || with_suffix(path, CHECK_DUE).exists() {
+/// When the request to check the cache at `path` ([`note_damage`]) was made, if one is waiting.
+fn request_to_check(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(with_suffix(path, CHECK_DUE)).and_then(|m| m.modified()).ok()
+}
+
+/// Whether this open must run the quick check though nobody asked: never run on this cache (new, or
+/// older than the `meta` table), or last passed a day ago or more (or in the future: the clock moved
+/// back).
+fn check_due(conn: &Connection, version: i64) -> Result<bool> {
+    if version < 2 {
         return Ok(true);
     }
     let age = meta_number(conn, "checked_at")?.map(|at| now() - at);
