@@ -48,7 +48,7 @@ pub struct KnownEntry {
     /// `entry_contents.extract_status`: NULL, `ok`, `short` or an error code.
     pub extract_status: Option<String>,
     pub extract_attempts: i64,
-    /// How many words the stored text has.
+    /// How many words the stored feed text has (0 when a page's text was kept instead: not counted).
     pub words: usize,
 }
 
@@ -64,7 +64,10 @@ impl Store {
     pub fn known_entries(&self, source_id: i64) -> Result<KnownEntries> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.entry_key, e.fingerprint, coalesce(c.sanitizer_version, 0), c.extract_status,
-                    coalesce(c.extract_attempts, 0), coalesce(c.plain_text, '')
+                    coalesce(c.extract_attempts, 0),
+                    -- The feed's text, whose words decide whether a page is wanted; a full text kept
+                    -- ('ok', or a page no fuller: 'short') settles that already, and is not read.
+                    CASE WHEN c.extract_status IN ('ok', 'short') THEN '' ELSE coalesce(c.plain_text, '') END
                FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id
               WHERE e.source_id = ?1",
         )?;
@@ -379,7 +382,10 @@ fn body_to_store(tx: &Transaction, id: i64, entry: &CleanEntry, previous: Option
         && match &entry.extract {
             Some(Extraction::Failed { .. }) => true,
             None => previous.as_ref().is_some_and(|p| p.same_story),
-            Some(Extraction::Full | Extraction::Short) => false,
+            // A page no fuller than the feed never replaces the full text of the same story (two syncs that
+            // both fetched its page).
+            Some(Extraction::Short) => previous.as_ref().is_some_and(|p| p.same_story),
+            Some(Extraction::Full) => false,
         };
     if !keeps_full_text {
         return Ok(match &entry.extract {

@@ -346,6 +346,34 @@ fn a_failed_page_never_loses_a_full_text_fetched_before() {
     assert_eq!(known.kept["k"].extract_status.as_deref(), Some("ok"));
 }
 
+/// Two syncs that both fetched the page of the same story (one of them started before the other stored
+/// it): the second finding the page no fuller keeps the full text the first stored. An edited story's
+/// shorter page still replaces it.
+#[test]
+fn a_page_no_fuller_never_replaces_the_full_text_of_the_same_story() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let mut full = entry("k", "Story", "the whole article");
+    full.feed_html = Some("<p>summary</p>".into());
+    full.extract = Some(Extraction::Full);
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[full]).unwrap();
+
+    let mut again = entry("k", "Story", "the whole article");
+    again.extract = Some(Extraction::Short);
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[again]).unwrap();
+    let shown = store.get_entry(entry_id(&store, "Story")).unwrap();
+    assert!(shown.full_text);
+    assert_eq!(shown.content_html, "<p>the whole article</p>");
+    assert_eq!(store.known_entries(src).unwrap().kept["k"].extract_status.as_deref(), Some("ok"));
+
+    let mut edited = entry("k", "Story", "an edited story");
+    edited.extract = Some(Extraction::Short);
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[edited]).unwrap();
+    let shown = store.get_entry(entry_id(&store, "Story")).unwrap();
+    assert!(!shown.full_text);
+    assert_eq!(shown.content_html, "<p>an edited story</p>");
+}
+
 #[test]
 fn retention_purges_old_entries_keeps_bookmarks_and_leaves_tombstones() {
     let (_dir, mut store) = open();
