@@ -52,13 +52,9 @@ impl FullTextMode {
         }
     }
 
-    /// Whether an entry whose feed body has `plain_text` should get its article page.
-    pub fn wants(self, plain_text: &str) -> bool {
-        self.wants_words(|| word_count(plain_text))
-    }
-
-    /// [`FullTextMode::wants`] for a body of `words()` words, counted only when the mode asks.
-    pub fn wants_words(self, words: impl FnOnce() -> usize) -> bool {
+    /// Whether an entry whose feed text has `words()` words should get its article page; the words are
+    /// counted only when the mode asks.
+    pub fn wants(self, words: impl FnOnce() -> usize) -> bool {
         match self {
             FullTextMode::Off => false,
             FullTextMode::Always => true,
@@ -185,11 +181,11 @@ mod tests {
     fn auto_mode_wants_only_summaries() {
         let summary = "The court adjourned the hearing until March.";
         let long = "word ".repeat(SUMMARY_WORDS);
-        assert!(FullTextMode::Auto.wants(summary));
-        assert!(FullTextMode::Auto.wants(""));
-        assert!(!FullTextMode::Auto.wants(&long));
-        assert!(FullTextMode::Always.wants(&long));
-        assert!(!FullTextMode::Off.wants(summary));
+        assert!(FullTextMode::Auto.wants(|| word_count(summary)));
+        assert!(FullTextMode::Auto.wants(|| word_count("")));
+        assert!(!FullTextMode::Auto.wants(|| word_count(&long)));
+        assert!(FullTextMode::Always.wants(|| word_count(&long)));
+        assert!(!FullTextMode::Off.wants(|| word_count(summary)));
     }
 
     #[test]

@@ -59,9 +59,6 @@ pub struct CleanEntry {
     pub images: Vec<String>,
     /// What fetching the article page gave, when it was tried in this sync.
     pub extract: Option<Extraction>,
-    /// Not cleaned in this sync: the cache holds this very story (same fingerprint), cleaned by the
-    /// current policy, and it needs no article page. Only `meta` is filled in; storing it writes nothing.
-    pub reused: bool,
 }
 
 /// The result of one attempt to take an entry's full text from its article page.

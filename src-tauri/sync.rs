@@ -149,7 +149,8 @@ pub async fn refresh_source(
         let known = known.clone();
         move |entry: &ParsedEntry| reusable(mode, entry, &known)
     };
-    let (feed, entries) = parse_and_clean(response.body, response.content_type, response.final_url, reusable).await?;
+    let (feed, entries, unchanged) =
+        parse_and_clean(response.body, response.content_type, response.final_url, reusable).await?;
     record.fresh_until = schedule::fresh_until(store::now(), interval, response.fresh_for, feed.ttl_minutes);
 
     // Full text from the article pages of summaries not seen before.
@@ -157,7 +158,7 @@ pub async fn refresh_source(
     let entries = complete_embeds(fetcher, entries, &known).await;
 
     // Store, in one transaction.
-    let facts = feed_facts(&feed, &url);
+    let facts = FeedFacts { unchanged, ..feed_facts(&feed, &url) };
     with_store(store, move |s| s.apply_refresh(id, &record, &facts, &entries)).await
 }
 
@@ -293,7 +294,8 @@ pub async fn subscribe_page(
     let parsed =
         parse_and_clean(response.body.clone(), response.content_type.clone(), response.final_url.clone(), |_| false)
             .await;
-    let (requested, response, (feed, entries), offered) = match parsed {
+    // Nothing is known of a new source: every entry is cleaned, none comes apart unchanged.
+    let (requested, response, (feed, entries, _), offered) = match parsed {
         Ok(parsed) if pick <= 1 => (url, response, parsed, Vec::new()),
         Ok(_) => return Err(Error::InvalidArgument(format!("{url} is a feed, not a page offering several"))),
         Err(Error::NotAFeed { .. }) if is_web_page(&response.body, response.content_type.as_deref()) => {
@@ -388,7 +390,13 @@ async fn discover(fetcher: &Fetcher, page: &Response) -> Result<Vec<FeedLink>> {
 fn feed_facts(feed: &ParsedFeed, feed_url: &Url) -> FeedFacts {
     let site = feed.site_url.as_deref().and_then(|u| Url::parse(u).ok()).unwrap_or_else(|| feed_url.clone());
     let icon = feed.icon.clone().or_else(|| site.join("/favicon.ico").ok().map(String::from));
-    FeedFacts { title: feed.title.clone(), site_url: feed.site_url.clone(), icon, ttl_minutes: feed.ttl_minutes }
+    FeedFacts {
+        title: feed.title.clone(),
+        site_url: feed.site_url.clone(),
+        icon,
+        ttl_minutes: feed.ttl_minutes,
+        unchanged: Vec::new(),
+    }
 }
 
 /// The full-text stage: fetches the article page of each entry that needs one, a few at a time, and
@@ -427,9 +435,6 @@ async fn add_full_text(
 /// The article page to fetch for `entry`, if it needs one: its source wants full text for it, and it is
 /// new, edited, never tried, or its last attempt failed for a reason that may have passed.
 fn page_to_fetch(mode: FullTextMode, entry: &CleanEntry, known: &KnownEntries) -> Option<Url> {
-    if entry.reused {
-        return None;
-    }
     page_wanted(mode, &entry.meta, known, || word_count(&entry.plain_text))
 }
 
@@ -444,7 +449,7 @@ fn page_wanted(
     if !matches!(url.scheme(), "http" | "https") || known.purged.contains(&meta.key) {
         return None;
     }
-    if !mode.wants_words(words) {
+    if !mode.wants(words) {
         return None;
     }
     // A newer sanitizer policy alone does not fetch the page again: a full text already kept is cleaned
@@ -595,23 +600,20 @@ pub async fn fetch_pictures(store: &SharedStore, fetcher: &Fetcher) -> Result<()
     first_error.map_or(Ok(()), Err)
 }
 
-/// Parses a feed and cleans its entries, but those `reusable` says the cache holds as they are.
+/// Parses a feed and cleans its entries but those `reusable` says the cache holds as they are, whose keys
+/// come apart.
 async fn parse_and_clean(
     body: Vec<u8>,
     content_type: Option<String>,
     url: Url,
     reusable: impl Fn(&ParsedEntry) -> bool + Send + 'static,
-) -> Result<(ParsedFeed, Vec<CleanEntry>)> {
+) -> Result<(ParsedFeed, Vec<CleanEntry>, Vec<String>)> {
     run_blocking(move || {
         let mut feed = parse_feed(&body, content_type.as_deref(), &url)?;
-        let entries = std::mem::take(&mut feed.entries)
-            .into_iter()
-            .map(|entry| match reusable(&entry) {
-                true => CleanEntry { meta: entry.meta, reused: true, ..Default::default() },
-                false => clean_entry(entry),
-            })
-            .collect();
-        Ok((feed, entries))
+        let (unchanged, fresh): (Vec<ParsedEntry>, _) =
+            std::mem::take(&mut feed.entries).into_iter().partition(|entry| reusable(entry));
+        let entries = fresh.into_iter().map(clean_entry).collect();
+        Ok((feed, entries, unchanged.into_iter().map(|entry| entry.meta.key).collect()))
     })
     .await
 }

@@ -25,6 +25,9 @@ pub struct FeedFacts {
     pub icon: Option<String>,
     /// RSS `<ttl>`, in minutes.
     pub ttl_minutes: Option<u32>,
+    /// Keys of the stories the feed still carries that are not among the entries stored with it: the
+    /// cache holds them as they are (or retention purged them, and they stay purged).
+    pub unchanged: Vec<String>,
 }
 
 /// What a successful fetch learnt about its source.
@@ -138,7 +141,8 @@ impl Store {
             tx.prepare_cached("UPDATE sources SET icon_url = ?2 WHERE id = ?1")?.execute(params![source_id, icon])?;
             add_icon(&tx, icon, now)?;
         }
-        let purged = settle_tombstones(&tx, source_id, entries)?;
+        let carried = entries.iter().map(|e| e.meta.key.as_str()).chain(feed.unchanged.iter().map(String::as_str));
+        let purged = settle_tombstones(&tx, source_id, carried.collect())?;
         let mut outcome = RefreshOutcome::default();
         for entry in entries.iter().filter(|e| !purged.contains(&e.meta.key)) {
             match upsert_entry(&tx, source_id, entry, now)? {
@@ -255,15 +259,6 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
         // Nothing new: no write at all, unless this sync fetched the article page again.
         Some((_, _, version, ..)) if same_story && *version >= SANITIZER_VERSION && entry.extract.is_none() => {
             return Ok(Upsert::Same);
-        }
-        // A story left uncleaned because the cache held it as it was, which another writer has changed or
-        // removed since: storing it would store an empty body. The whole refresh rolls back, so the next
-        // sync reads the feed again in full.
-        _ if entry.reused => {
-            return Err(Error::Internal(format!(
-                "the story {} changed in the cache during the sync; the next sync stores it",
-                meta.key
-            )));
         }
         // Same story, cleaned by an older policy or given its full text: not news to the reader.
         Some(_) if same_story => Upsert::Same,
@@ -427,8 +422,7 @@ fn body_to_store(tx: &Transaction, id: i64, entry: &CleanEntry, previous: Option
 
 /// Forgets the tombstones of entries that left the feed (they cannot come back), and returns the keys
 /// of those still in it, which must not be stored again.
-fn settle_tombstones(tx: &Transaction, source_id: i64, entries: &[CleanEntry]) -> Result<HashSet<String>> {
-    let keys: HashSet<&str> = entries.iter().map(|e| e.meta.key.as_str()).collect();
+fn settle_tombstones(tx: &Transaction, source_id: i64, keys: HashSet<&str>) -> Result<HashSet<String>> {
     let tombstones: Vec<String> = tx
         .prepare_cached("SELECT entry_key FROM tombstones WHERE source_id = ?1")?
         .query_map([source_id], |r| r.get(0))?

@@ -697,28 +697,27 @@ fn a_check_a_day_old_or_from_the_future_is_run_again() {
     }
 }
 
+/// A refresh stores only the stories the sync cleaned; those it did not (the cache holds them as they
+/// are, or retention purged them) come as keys the feed still carries, which keep their tombstones.
 #[test]
-fn a_story_left_uncleaned_that_the_cache_no_longer_holds_rolls_the_refresh_back() {
+fn stories_passed_as_unchanged_are_left_as_they_are_and_keep_their_tombstones() {
     let (_dir, mut store) = open();
     let src = source(&mut store, "https://a.example/feed");
-    let kept = entry("k", "Kept", "the body the cache holds");
-    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), std::slice::from_ref(&kept)).unwrap();
-    // The stored story, not cleaned again: nothing is written for it.
-    let same = CleanEntry { meta: kept.meta.clone(), reused: true, ..Default::default() };
-    let outcome = store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[same]).unwrap();
-    assert!(outcome.unchanged);
-    assert_eq!(store.get_entry(entry_id(&store, "Kept")).unwrap().content_html, "<p>the body the cache holds</p>");
+    let feed = [entry("old", "Old", "a"), entry("kept", "Kept", "the body the cache holds")];
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &feed).unwrap();
+    store.set_read(entry_id(&store, "Old"), true).unwrap();
+    let rules = Retention { keep_read_days: 1, keep_unread_days: 180, image_budget_bytes: 1 << 30 };
+    assert_eq!(store.clean_up_at(&rules, now() + 2 * DAY).unwrap().purged_entries, 1);
 
-    // A story the cache does not hold (removed, or edited, since it was looked at) must never be stored
-    // with the empty body it carries: the refresh fails whole, and its validators are not kept.
-    let fresh = entry("n", "New", "a story");
-    let gone = CleanEntry { meta: entry("g", "Gone", "removed meanwhile").meta, reused: true, ..Default::default() };
-    let record = FetchRecord { etag: Some("\"v2\"".into()), ..Default::default() };
-    let error = store.apply_refresh(src, &record, &facts("A"), &[fresh, gone]).unwrap_err();
-    assert_eq!(error.code(), "internal", "{error}");
+    let unchanged = FeedFacts { unchanged: vec!["old".into(), "kept".into()], ..facts("A") };
+    let outcome = store.apply_refresh(src, &FetchRecord::default(), &unchanged, &[entry("n", "New", "news")]).unwrap();
+    assert_eq!((outcome.new, outcome.updated), (1, 0));
     let titles: Vec<String> = store.list_entries(&all(10)).unwrap().into_iter().map(|e| e.title).collect();
-    assert_eq!(titles, ["Kept"]);
-    let etag: Option<String> =
-        store.conn.query_row("SELECT etag FROM sources WHERE id = ?1", [src], |r| r.get(0)).unwrap();
-    assert_eq!(etag, None);
+    assert_eq!(titles, ["New", "Kept"]);
+    assert_eq!(store.get_entry(entry_id(&store, "Kept")).unwrap().content_html, "<p>the body the cache holds</p>");
+    assert_eq!(store.known_entries(src).unwrap().purged, std::collections::HashSet::from(["old".to_owned()]));
+
+    // Neither stored nor said to be carried: the feed dropped it, and its tombstone goes.
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[]).unwrap();
+    assert!(store.known_entries(src).unwrap().purged.is_empty());
 }
