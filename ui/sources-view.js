@@ -233,8 +233,9 @@ export function createSourcesView() {
       if (element && element.textContent !== text) element.textContent = text;
     };
     show(smart.querySelector('[data-view="unread"] .source-count'), totalUnread());
+    const byId = new Map(state.sources.map((source) => [source.id, source]));
     for (const li of groups.querySelectorAll("li.source-item[data-source-id]")) {
-      show(li.querySelector(".source-count"), sourceById(Number(li.dataset.sourceId))?.unread_count ?? 0);
+      show(li.querySelector(".source-count"), byId.get(Number(li.dataset.sourceId))?.unread_count ?? 0);
     }
     for (const li of groups.querySelectorAll("li.folder-item")) {
       show(li.querySelector(":scope > .folder-row .source-count"), folderUnread(li.dataset.folder));

@@ -8,12 +8,16 @@ import { baseFixture, bulkFixture, STORY } from "./fixtures.mjs";
 const env = setup({ before, after });
 
 test("the first stories are on screen before the sources pane is built", async () => {
-  // Which of the two first has rows in the document.
+  // Which of the two first has rows added to the document, in the order the additions were made.
   const watch = () => {
     window.__firstRows = [];
-    new MutationObserver(() => {
-      for (const [name, selector] of [["stories", "#list-canvas [data-id]"], ["sources", "#source-groups li"]]) {
-        if (!window.__firstRows.includes(name) && document.querySelector(selector)) window.__firstRows.push(name);
+    const kinds = [["stories", "#list-canvas [data-id]"], ["sources", "#source-groups li"]];
+    new MutationObserver((records) => {
+      for (const node of records.flatMap((record) => [...record.addedNodes])) {
+        for (const [name, selector] of kinds) {
+          const rows = node.matches?.(selector) || node.querySelector?.(selector);
+          if (rows && !window.__firstRows.includes(name)) window.__firstRows.push(name);
+        }
       }
     }).observe(document, { subtree: true, childList: true });
   };
