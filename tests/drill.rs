@@ -19,8 +19,9 @@ use std::sync::mpsc;
 use std::thread::{self, sleep};
 use std::time::{Duration, Instant};
 
+use common::Rng;
 use common::cli::{cli, command, describe, ok};
-use corpus::{Corpus, Rng};
+use corpus::Corpus;
 use rusqlite::types::FromSql;
 use rusqlite::{Connection, Params, Row};
 use serde_json::Value;

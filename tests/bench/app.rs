@@ -222,7 +222,7 @@ fn drop_page_cache() -> bool {
 
 /// Opens a window on `dir`, waits for its first painted list, and closes it once it has been measured.
 fn window(dir: &Path, scroll: bool) -> Window {
-    let mut desktop = Desktop::launch(Path::new(APP), &["--data-dir".into(), dir.display().to_string()]);
+    let desktop = Desktop::launch(Path::new(APP), &["--data-dir".into(), dir.display().to_string()]);
     let pid = app_process();
     let times = desktop.wait_until("the first painted list", PAINTED);
     let [page, painted] = [0, 1].map(|i| times[i].as_f64().unwrap());
@@ -232,7 +232,6 @@ fn window(dir: &Path, scroll: bool) -> Window {
         let scroll = scroll_through(&desktop);
         (scroll, self::memory(pid))
     });
-    desktop.quit();
     drop(desktop);
     // The next window must not meet this one's process still closing the cache.
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -54,7 +54,7 @@ fn main() {
     }
     let dir = cache_dir();
     let store = Store::open_in(&dir).unwrap();
-    let raw = Connection::open(dir.join("offprint.sqlite3")).unwrap();
+    let raw = Connection::open(dir.join(offprint::store::DB_FILE)).unwrap();
     let all = EntryFilter { limit: PAGE, ..Default::default() };
     let first = store.list_page(&all).unwrap();
     let cursor: Cursor = first.next.unwrap();

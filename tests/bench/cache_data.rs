@@ -21,7 +21,7 @@ const CACHE_VERSION: u32 = 3;
 
 /// Every word of the four languages, in one list: a body mixes them.
 fn words() -> Vec<&'static str> {
-    LANGUAGES.iter().flat_map(|(_, words)| words.iter().copied()).collect()
+    LANGUAGES.iter().flat_map(|words| words.iter().copied()).collect()
 }
 
 fn entry(seq: &mut Rng, source: usize, n: usize) -> CleanEntry {
@@ -74,7 +74,7 @@ pub fn cache_dir() -> PathBuf {
     }
     drop(store);
     // A third of the stories read, as a reader's cache would have them.
-    let conn = Connection::open(dir.join("offprint.sqlite3")).unwrap();
+    let conn = Connection::open(dir.join(offprint::store::DB_FILE)).unwrap();
     conn.execute_batch(
         "INSERT INTO entry_state (entry_id, read, bookmarked) SELECT id, 1, 0 FROM entries WHERE id % 3 = 0
          ON CONFLICT (entry_id) DO UPDATE SET read = 1;",

@@ -22,7 +22,6 @@ use std::time::Duration;
 use common::corpus::{self, Story};
 use common::{Rng, Route, Server, read_fixture};
 
-const CLI: &str = env!("CARGO_BIN_EXE_offprint-cli");
 /// Loopback hosts the feeds are spread over.
 const HOSTS: usize = 4;
 /// Pictures each host serves; the stories' figures show them.
@@ -278,7 +277,7 @@ fn timed(command: &mut Command) -> (f64, f64, f64) {
 }
 
 fn offprint(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(CLI);
+    let mut command = common::cli::command();
     command.arg("--data-dir").arg(dir).args(args);
     command
 }

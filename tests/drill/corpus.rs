@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-pub use crate::common::Rng;
+use crate::common::Rng;
 use crate::common::{Route, Server, read_fixture};
 
 /// `count` words of `vocabulary`, the first capitalised.
@@ -124,17 +124,8 @@ impl Corpus {
 
     /// An OPML file subscribing to every feed, live or not.
     pub fn write_opml(&self, path: &Path) {
-        let outlines: String = self
-            .feeds
-            .iter()
-            .enumerate()
-            .map(|(i, f)| format!("<outline type=\"rss\" text=\"Feed {i}\" xmlUrl=\"{}\"/>\n", self.url(f)))
-            .collect();
-        let opml = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\"><head><title>Drill</title></head>\
-             <body><outline text=\"Drill\">\n{outlines}</outline></body></opml>\n"
-        );
-        std::fs::write(path, opml).unwrap();
+        let urls: Vec<String> = self.feeds.iter().map(|f| self.url(f)).collect();
+        std::fs::write(path, crate::common::corpus::opml(&urls)).unwrap();
     }
 
     /// A new story at the end of feed `i`: one in three shows a fixture picture (the same URLs again
