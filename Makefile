@@ -15,6 +15,8 @@ BENCH_VENV := target/bench/venv
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+# So that a toolchain `make` installs (and tauri-driver) is found by the steps after it.
+export PATH := $(CARGO_BIN):$(PATH)
 
 .PHONY: run test deps test-deps window-deps toolchain lint ui-test clean drill fuzz bench
 
@@ -78,6 +80,9 @@ deps: toolchain
 test-deps: window-deps
 	@$(MAKE) --no-print-directory apt PACKAGES="$(UI_TEST_PACKAGES)"
 	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PACKAGES="nodejs npm"
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' || { \
+	  echo "the UI tests need Node.js 20 or newer, found $$(node --version); install a newer one (your" \
+	    "distribution's backports, or NodeSource) and run make test again" >&2; exit 1; }
 	cd tests/ui && npm ci --no-audit --no-fund
 
 ## What driving the real window needs on top of the build: Xvfb, the WebKit WebDriver, tauri-driver.
@@ -97,11 +102,18 @@ apt:
 	  fi; \
 	fi
 
-## Rust itself: Debian's `rustup` package when cargo is missing, then the stable toolchain.
+## Rust itself when cargo is missing: the distribution's `rustup` package where it has one (Debian 13,
+## Ubuntu 24.04), else rustup's own installer (Debian 12 has no package), then the stable toolchain.
 toolchain:
 	@if ! command -v $(CARGO) >/dev/null 2>&1; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
-	    $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y rustup && rustup default stable; \
+	    $(SUDO) apt-get update || exit 1; \
+	    if apt-cache policy rustup | grep -q 'Candidate: [0-9]'; then \
+	      DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y rustup && rustup default stable || exit 1; \
+	    else \
+	      DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y curl ca-certificates && \
+	      curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal || exit 1; \
+	    fi; \
 	  else \
 	    echo "cargo not found: install Rust from https://rustup.rs and run make again" >&2; exit 1; \
 	  fi; \
