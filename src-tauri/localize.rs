@@ -57,8 +57,6 @@ pub struct Localized {
     pub html: String,
     /// Distinct remote URLs (http(s) or inline `data:` images), in document order.
     pub images: Vec<String>,
-    /// Whether the pass ran whole, so the text it was asked to take is all there.
-    taken_text: bool,
 }
 
 /// What the rewrite has found so far.
@@ -92,13 +90,15 @@ pub struct CleanBody {
 /// Cleans untrusted HTML for storage: sanitize, localize the pictures, take the text (in the same pass as
 /// the pictures: localizing changes no text).
 pub fn clean_body(raw_html: &str, base: Option<&Url>) -> CleanBody {
+    let sanitized = crate::sanitize::sanitize_html(raw_html, base);
     let text = TextCollector::default();
-    let localized = localize(&crate::sanitize::sanitize_html(raw_html, base), Some(&text));
-    let plain_text = match localized.taken_text {
-        true => collapse_whitespace(&text.lines()),
-        false => html_to_text(&localized.html),
-    };
-    CleanBody { html: localized.html, plain_text, images: localized.images }
+    match localize(&sanitized, Some(&text)) {
+        Some(localized) => {
+            CleanBody { html: localized.html, plain_text: collapse_whitespace(&text.lines()), images: localized.images }
+        }
+        // See `localize_images`: kept as sanitized, its text taken on its own.
+        None => CleanBody { plain_text: html_to_text(&sanitized), html: sanitized, images: Vec::new() },
+    }
 }
 
 /// Cleans a stored body again, with the current policy: its pictures point back at their remote URLs
@@ -116,11 +116,14 @@ pub fn clean_stored_again(stored_html: &str, images: &[String]) -> CleanBody {
 /// one stored copy per picture, the one `best_url` picks. A picture with no usable URL is removed. URLs
 /// are read with their entities decoded: a key is the hash of the URL, not of its HTML spelling.
 pub fn localize_images(sanitized_html: &str) -> Localized {
-    localize(sanitized_html, None)
+    // Not strict and without memory limits, the rewrite cannot fail. Should it ever, the post is kept as
+    // sanitized: its remote pictures stay blank under the CSP, which beats losing the story.
+    localize(sanitized_html, None).unwrap_or_else(|| Localized { html: sanitized_html.to_owned(), images: Vec::new() })
 }
 
-/// [`localize_images`], and the text of the document into `text` when given.
-fn localize(sanitized_html: &str, text: Option<&TextCollector>) -> Localized {
+/// [`localize_images`], and the text of the document into `text` when given; `None` if the rewrite
+/// failed.
+fn localize(sanitized_html: &str, text: Option<&TextCollector>) -> Option<Localized> {
     let found = Rc::new(RefCell::new(Found::default()));
     let settings = RewriteStrSettings::new()
         .with_strict(false)
@@ -186,12 +189,8 @@ fn localize(sanitized_html: &str, text: Option<&TextCollector>) -> Localized {
         Some(text) => text.collect(settings),
         None => settings,
     };
-    match rewrite_str(sanitized_html, settings) {
-        Ok(html) => Localized { html, images: std::mem::take(&mut found.borrow_mut().images), taken_text: true },
-        // Not strict and without memory limits, the rewrite cannot fail. Should it ever, the post is kept
-        // as sanitized: its remote pictures stay blank under the CSP, which beats losing the story.
-        Err(_) => Localized { html: sanitized_html.to_owned(), images: Vec::new(), taken_text: false },
-    }
+    let html = rewrite_str(sanitized_html, settings).ok()?;
+    Some(Localized { html, images: std::mem::take(&mut found.borrow_mut().images) })
 }
 
 /// The one URL to keep for a picture: the widest `w` candidate of `srcset` up to [`MAX_WIDTH`] (else the

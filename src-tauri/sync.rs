@@ -27,7 +27,6 @@ use crate::model::{
 use crate::oembed::{Details, complete_cards, incomplete_cards};
 use crate::parse::{adopt_page_language, complete_from_body, parse_feed};
 use crate::pictures::fetch_picture;
-use crate::sanitize::SANITIZER_VERSION;
 use crate::schedule;
 use crate::settings::{CacheSettings, SyncSettings};
 use crate::store::{
@@ -470,11 +469,7 @@ fn page_wanted(
 /// title their cards lack. A provider that does not answer leaves its card as it is.
 async fn complete_embeds(fetcher: &Fetcher, mut entries: Vec<CleanEntry>, known: &KnownEntries) -> Vec<CleanEntry> {
     let fresh = |e: &CleanEntry| {
-        !known.purged.contains(&e.meta.key)
-            && known
-                .kept
-                .get(&e.meta.key)
-                .is_none_or(|k| k.fingerprint != e.meta.fingerprint || k.sanitizer_version < SANITIZER_VERSION)
+        !known.purged.contains(&e.meta.key) && known.kept.get(&e.meta.key).is_none_or(|k| !k.holds(&e.meta))
     };
     let mut wanted: HashMap<String, Url> = HashMap::new();
     for entry in entries.iter().filter(|e| fresh(e)) {
@@ -624,11 +619,10 @@ async fn parse_and_clean(
 fn reusable(mode: FullTextMode, entry: &ParsedEntry, known: &KnownEntries) -> bool {
     let key = &entry.meta.key;
     known.purged.contains(key)
-        || known.kept.get(key).is_some_and(|k| {
-            k.fingerprint == entry.meta.fingerprint
-                && k.sanitizer_version >= SANITIZER_VERSION
-                && page_wanted(mode, &entry.meta, known, || k.words).is_none()
-        })
+        || known
+            .kept
+            .get(key)
+            .is_some_and(|k| k.holds(&entry.meta) && page_wanted(mode, &entry.meta, known, || k.words).is_none())
 }
 
 /// The sanitize stage: the body becomes safe HTML whose pictures point at the cache, and the text the

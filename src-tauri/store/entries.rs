@@ -55,6 +55,13 @@ pub struct KnownEntry {
     pub words: usize,
 }
 
+impl KnownEntry {
+    /// Whether this is the story `meta` describes (the same fingerprint), cleaned by the current policy.
+    pub fn holds(&self, meta: &crate::model::EntryMeta) -> bool {
+        self.fingerprint == meta.fingerprint && self.sanitizer_version >= SANITIZER_VERSION
+    }
+}
+
 /// What the cache holds of a source's entries: those it keeps, and those retention removed.
 #[derive(Debug, Clone, Default)]
 pub struct KnownEntries {

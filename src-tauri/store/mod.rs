@@ -251,10 +251,10 @@ fn meta_number(conn: &Connection, key: &str) -> Result<Option<i64>> {
     Ok(conn.query_row(sql, [key], |r| r.get(0)).optional()?)
 }
 
-fn set_meta_number(conn: &Connection, key: &str, version: i64) -> Result<()> {
+fn set_meta_number(conn: &Connection, key: &str, value: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        rusqlite::params![key, version.to_string()],
+        rusqlite::params![key, value.to_string()],
     )?;
     Ok(())
 }
