@@ -153,9 +153,7 @@ fn rss(title: &str, items: &[(String, String, String)]) -> String {
 
 /// The peak resident memory so far of process `pid` (`self` for this one), in MiB.
 fn peak_rss_mib(pid: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kib = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches(" kB").trim();
-    kib.parse::<u64>().ok().map(|kib| kib / 1024)
+    common::procfs::kib(pid, "status", "VmHWM:").map(|kib| kib / 1024)
 }
 
 fn open(dir: &Path) -> SharedStore {

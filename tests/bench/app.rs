@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 use webdriver::Desktop;
 
 use cache_data::{PER_SOURCE, SOURCES, cache_dir};
+use common::procfs::{kib, median};
 
 const APP: &str = env!("CARGO_BIN_EXE_offprint");
 const CLI: &str = env!("CARGO_BIN_EXE_offprint-cli");
@@ -177,21 +178,16 @@ fn started_at_ms(pid: u32) -> f64 {
 /// The memory `pid` and its descendants hold: the sum of their proportional set sizes (Pss, so the pages
 /// they share count once), or of their RSS where `smaps_rollup` cannot be read.
 fn memory(pid: u32) -> Memory {
-    let field = |path: String, name: &str| -> Option<f64> {
-        let text = std::fs::read_to_string(path).ok()?;
-        let line = text.lines().find(|line| line.starts_with(name))?;
-        line[name.len()..].split_whitespace().next()?.parse().ok()
-    };
     let mut memory = Memory { pss: true, ..Default::default() };
     for pid in family(pid) {
-        let kib = match field(format!("/proc/{pid}/smaps_rollup"), "Pss:") {
-            Some(kib) => kib,
+        let held = match kib(&pid.to_string(), "smaps_rollup", "Pss:") {
+            Some(pss) => pss,
             None => {
                 memory.pss = false;
-                field(format!("/proc/{pid}/status"), "VmRSS:").unwrap_or(0.0)
+                kib(&pid.to_string(), "status", "VmRSS:").unwrap_or(0)
             }
         };
-        memory.mib += kib / 1024.0;
+        memory.mib += held as f64 / 1024.0;
         let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
         memory.names.push(exe.file_name().unwrap_or_default().to_string_lossy().into_owned());
     }
@@ -268,12 +264,6 @@ fn scroll_through(desktop: &Desktop) -> Scroll {
         frames: number(&run["frames"]),
         long_tasks,
     }
-}
-
-fn median(values: &[f64]) -> f64 {
-    let mut values = values.to_vec();
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 fn row(measure: &str, values: &[f64], decimals: usize, target: &str) {

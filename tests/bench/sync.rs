@@ -293,9 +293,7 @@ fn sync(reader: Reader, command: &mut Command, world: &World, dir: &Path) -> Cos
 }
 
 fn median(costs: &[Cost], field: impl Fn(&Cost) -> f64) -> f64 {
-    let mut values: Vec<f64> = costs.iter().map(field).collect();
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    common::procfs::median(&costs.iter().map(field).collect::<Vec<_>>())
 }
 
 const ROUNDS: [&str; 3] = ["cold", "warm", "changed"];

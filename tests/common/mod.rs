@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod corpus;
 pub mod offline_site;
+pub mod procfs;
 pub mod proxy;
 
 use std::collections::HashMap;
