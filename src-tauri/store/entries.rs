@@ -151,13 +151,15 @@ impl Store {
         let carried = entries.iter().map(|e| e.meta.key.as_str()).chain(feed.unchanged.iter().map(String::as_str));
         let purged = settle_tombstones(&tx, source_id, carried.collect())?;
         let mut outcome = RefreshOutcome::default();
+        let mut search = SearchRows::default();
         for entry in entries.iter().filter(|e| !purged.contains(&e.meta.key)) {
-            match upsert_entry(&tx, source_id, entry, now)? {
+            match upsert_entry(&tx, source_id, entry, now, &mut search)? {
                 Upsert::Inserted => outcome.new += 1,
                 Upsert::Updated => outcome.updated += 1,
                 Upsert::Same => {}
             }
         }
+        search.write(&tx)?;
         outcome.unchanged = outcome.new == 0 && outcome.updated == 0;
         tx.commit()?;
         Ok(outcome)
@@ -248,7 +250,13 @@ enum Upsert {
     Same,
 }
 
-fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) -> Result<Upsert> {
+fn upsert_entry(
+    tx: &Transaction,
+    source_id: i64,
+    entry: &CleanEntry,
+    now: i64,
+    search: &mut SearchRows,
+) -> Result<Upsert> {
     let meta = &entry.meta;
     let published = meta.published_at.map(|t| t.timestamp());
     let updated = meta.updated_at.map(|t| t.timestamp());
@@ -332,16 +340,56 @@ fn upsert_entry(tx: &Transaction, source_id: i64, entry: &CleanEntry, now: i64) 
         body.attempts
     ])?;
     link_images(tx, id, &body.images, now)?;
-    tx.prepare_cached("DELETE FROM entry_search WHERE rowid = ?1")?.execute([id])?;
-    tx.prepare_cached("INSERT INTO entry_search (rowid, title, author, plain_text) VALUES (?1, ?2, ?3, ?4)")?.execute(
-        params![
-            id,
-            search_fold(&meta.title),
-            search_fold(meta.author.as_deref().unwrap_or("")),
-            search_fold(&body.plain_text)
-        ],
-    )?;
+    // A new id never had words in the index (ids are never reused).
+    if !matches!(result, Upsert::Inserted) {
+        search.replaced.push(id);
+    }
+    search.add(id, &meta.title, meta.author.as_deref().unwrap_or(""), &body.plain_text);
     Ok(result)
+}
+
+/// Stories' words for the search index, written together by [`SearchRows::write`].
+#[derive(Default)]
+pub(super) struct SearchRows {
+    /// `[id, title, author, text]` per story, folded (see `search_fold`), as a JSON array.
+    rows: Vec<(i64, String, String, String)>,
+    /// Stories whose old words go first.
+    replaced: Vec<i64>,
+}
+
+impl SearchRows {
+    pub(super) fn add(&mut self, id: i64, title: &str, author: &str, text: &str) {
+        let fold = |s: &str| search_fold(s).into_owned();
+        self.rows.push((id, fold(title), fold(author), fold(text)));
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Writes the rows in one statement, and forgets them. FTS5 writes the words it holds to disk at the
+    /// start of every statement that might be undone inside a transaction, which every write to it is:
+    /// a statement per story made a segment of the index per story, and merging those cost more than
+    /// taking the words.
+    pub(super) fn write(&mut self, conn: &rusqlite::Connection) -> Result<()> {
+        if !self.replaced.is_empty() {
+            conn.prepare_cached("DELETE FROM entry_search WHERE rowid IN (SELECT value FROM json_each(?1))")?
+                .execute([as_json(&self.replaced)?])?;
+        }
+        if !self.rows.is_empty() {
+            conn.prepare_cached(
+                "INSERT INTO entry_search (rowid, title, author, plain_text)
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)",
+            )?
+            .execute([as_json(&self.rows)?])?;
+        }
+        *self = SearchRows::default();
+        Ok(())
+    }
+}
+
+fn as_json(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot list stories for the index: {e}")))
 }
 
 /// The body columns of an entry as they will be stored.

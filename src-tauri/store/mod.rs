@@ -30,8 +30,9 @@ use rusqlite::{Connection, MAIN_DB, OpenFlags, OptionalExtension, TransactionBeh
 
 use crate::error::{Error, Result, is_damage, is_transient};
 use crate::sanitize::SANITIZER_VERSION;
-use query::{SEARCH_FOLD_VERSION, search_fold};
+use query::SEARCH_FOLD_VERSION;
 
+use entries::SearchRows;
 pub use entries::{FeedFacts, FetchRecord, KnownEntries, KnownEntry};
 pub use images::{ImageFile, MAX_ATTEMPTS, PendingPicture};
 pub use retention::Retention;
@@ -133,8 +134,7 @@ impl Store {
         let mut conn = Connection::open_with_flags(&self.path, flags)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.set_transaction_behavior(TransactionBehavior::Immediate);
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        ready_connection(&conn)?;
         Ok(Store { conn, path: self.path.clone(), images_dir: self.images_dir.clone() })
     }
 
@@ -171,8 +171,7 @@ impl Store {
         }
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        ready_connection(&conn)?;
         migrate(&mut conn, version)?;
         let images_dir = crate::pictures::images_dir(path.parent().unwrap_or(Path::new(".")));
         let store = Store { conn, path: path.to_owned(), images_dir };
@@ -212,7 +211,7 @@ impl Store {
         Ok(())
     }
 
-    /// Indexes every entry again when the index was folded by an older [`search_fold`], or by one this
+    /// Indexes every entry again when the index was folded by an older [`query::search_fold`], or by one this
     /// cache does not know of: the first versions indexed text as it came (so `ёлка` could not be found
     /// once queries were folded), and none recorded the version, which costs every older cache one
     /// indexing, once.
@@ -229,14 +228,16 @@ impl Store {
                 "SELECT e.id, e.title, coalesce(e.author, ''), coalesce(c.plain_text, '')
                    FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id",
             )?;
-            let mut index =
-                tx.prepare("INSERT INTO entry_search (rowid, title, author, plain_text) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut search = SearchRows::default();
             let mut rows = entries.query([])?;
             while let Some(row) = rows.next()? {
-                let (id, title, author, text): (i64, String, String, String) =
-                    (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-                index.execute(rusqlite::params![id, search_fold(&title), search_fold(&author), search_fold(&text)])?;
+                let text = |i| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
+                search.add(row.get(0)?, text(1)?, text(2)?, text(3)?);
+                if search.len() == 1000 {
+                    search.write(&tx)?;
+                }
             }
+            search.write(&tx)?;
         }
         set_meta_number(&tx, "search_fold_version", SEARCH_FOLD_VERSION)?;
         tx.commit()?;
@@ -296,6 +297,18 @@ fn check_intact(conn: &Connection) -> Result<()> {
 
 fn sqlite_error(code: std::os::raw::c_int, message: &str) -> Error {
     Error::Db(rusqlite::Error::SqliteFailure(ffi::Error::new(code), Some(message.to_owned())))
+}
+
+/// What every connection to the cache is set to, the first and any other.
+fn ready_connection(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // A plan that does not depend on the values bound. Without this SQLite compiles a statement with a
+    // LEFT JOIN and a parameter again on every call (the list, an open, the upsert's look-up): the
+    // statement cache then saves nothing, at 20-30 us a call. The store runs no ANALYZE, so the plans
+    // it would have chosen per value are the same.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }
 
 /// `path` with `suffix` added to its name (`-wal`, `.damaged-...`).

@@ -156,6 +156,28 @@ fn searches_cyrillic_persian_and_prefixes() {
 }
 
 #[test]
+fn edited_stories_are_found_by_their_new_words_only_and_the_others_still_are() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let other = entry("b", "Приговор отменён", "Верховный суд отменил приговор");
+    let first = [entry("a", "Hearing adjourned", "The judge left early"), other.clone()];
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &first).unwrap();
+    let edited = [entry("a", "Hearing resumed", "The judge came back"), other, entry("c", "Третья", "Суд начался")];
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &edited).unwrap();
+    let search = |q: &str| -> Vec<String> {
+        let filter = EntryFilter { search: Some(q.into()), ..all(10) };
+        store.list_entries(&filter).unwrap().into_iter().map(|e| e.title).collect()
+    };
+    assert_eq!(search("adjourned"), Vec::<String>::new());
+    assert_eq!(search("early"), Vec::<String>::new());
+    assert_eq!(search("judge back"), ["Hearing resumed"]);
+    assert_eq!(search("приговор"), ["Приговор отменён"]);
+    let mut court = search("суд");
+    court.sort();
+    assert_eq!(court, ["Приговор отменён", "Третья"]);
+}
+
+#[test]
 fn pages_with_a_keyset_cursor() {
     let (_dir, mut store) = open();
     let src = source(&mut store, "https://a.example/feed");
@@ -720,4 +742,20 @@ fn stories_passed_as_unchanged_are_left_as_they_are_and_keep_their_tombstones() 
     // Neither stored nor said to be carried: the feed dropped it, and its tombstone goes.
     store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[]).unwrap();
     assert!(store.known_entries(src).unwrap().purged.is_empty());
+}
+
+#[test]
+fn a_statement_with_a_left_join_is_compiled_once_however_often_it_runs() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &[entry("k1", "Title", "body")]).unwrap();
+    for conn in [&store.conn, &store.another_connection().unwrap().conn] {
+        let mut stmt = conn
+            .prepare("SELECT e.id FROM entries e LEFT JOIN entry_state st ON st.entry_id = e.id WHERE e.source_id = ?1")
+            .unwrap();
+        for id in [src, src + 1, src] {
+            stmt.query_map([id], |r| r.get::<_, i64>(0)).unwrap().for_each(drop);
+        }
+        assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
+    }
 }
