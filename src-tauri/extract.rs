@@ -74,6 +74,12 @@ pub fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
+/// The words of `text` counted up to [`SUMMARY_WORDS`], all [`FullTextMode::wants`] needs: a whole
+/// story is not counted to its end.
+pub fn summary_words(text: &str) -> usize {
+    text.split_whitespace().take(SUMMARY_WORDS).count()
+}
+
 /// An article page's main content, as (still untrusted) HTML.
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -181,11 +187,14 @@ mod tests {
     fn auto_mode_wants_only_summaries() {
         let summary = "The court adjourned the hearing until March.";
         let long = "word ".repeat(SUMMARY_WORDS);
-        assert!(FullTextMode::Auto.wants(|| word_count(summary)));
-        assert!(FullTextMode::Auto.wants(|| word_count("")));
-        assert!(!FullTextMode::Auto.wants(|| word_count(&long)));
-        assert!(FullTextMode::Always.wants(|| word_count(&long)));
-        assert!(!FullTextMode::Off.wants(|| word_count(summary)));
+        let short_by_one = "word ".repeat(SUMMARY_WORDS - 1);
+        assert!(FullTextMode::Auto.wants(|| summary_words(summary)));
+        assert!(FullTextMode::Auto.wants(|| summary_words("")));
+        assert!(FullTextMode::Auto.wants(|| summary_words(&short_by_one)));
+        assert!(!FullTextMode::Auto.wants(|| summary_words(&long)));
+        assert!(!FullTextMode::Auto.wants(|| summary_words(&long.repeat(20))));
+        assert!(FullTextMode::Always.wants(|| summary_words(&long)));
+        assert!(!FullTextMode::Off.wants(|| summary_words(summary)));
     }
 
     #[test]

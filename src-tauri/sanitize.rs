@@ -27,6 +27,7 @@ mod rewrite;
 pub(crate) use rewrite::is_invisible;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use lol_html::html_content::Element;
@@ -199,7 +200,7 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
             .collect();
     }
     let prepared = rewrite::prepare(html, base);
-    policy(base.cloned()).clean(&prepared).to_string()
+    clean_with_policy(&prepared, base)
 }
 
 /// Whether `html` nests elements deeper than [`MAX_DEPTH`]: a linear scan of start and end tags that
@@ -266,7 +267,23 @@ pub fn allows(tag: &str, attribute: Option<&str>) -> bool {
         || (tag == "a" && attribute == "rel")
 }
 
-fn policy(base: Option<Url>) -> ammonia::Builder<'static> {
+thread_local! {
+    /// The base URL the policy resolves against, for the clean running on this thread.
+    static BASE: RefCell<Option<Url>> = const { RefCell::new(None) };
+    /// The policy, built once per thread: its sets of tags and attributes took longer to build than a
+    /// short post takes to clean.
+    static POLICY: ammonia::Builder<'static> = policy();
+}
+
+/// The second pass: `html` through ammonia with our allow-list, its URLs resolved against `base`.
+fn clean_with_policy(html: &str, base: Option<&Url>) -> String {
+    let outer = BASE.replace(base.cloned());
+    let cleaned = POLICY.with(|policy| policy.clean(html).to_string());
+    BASE.set(outer);
+    cleaned
+}
+
+fn policy() -> ammonia::Builder<'static> {
     let by_tag = |table: &[(&'static str, &[&'static str])]| -> HashMap<&'static str, HashSet<&'static str>> {
         table.iter().map(|(tag, values)| (*tag, values.iter().copied().collect())).collect()
     };
@@ -286,7 +303,9 @@ fn policy(base: Option<Url>) -> ammonia::Builder<'static> {
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true)
-        .attribute_filter(move |element, attribute, value| filter_attribute(element, attribute, value, base.as_ref()));
+        .attribute_filter(|element, attribute, value| {
+            BASE.with_borrow(|base| filter_attribute(element, attribute, value, base.as_ref()))
+        });
     builder
 }
 
@@ -553,7 +572,7 @@ mod tests {
 
     #[test]
     fn media_the_rewrite_missed_still_shows_controls() {
-        let out = policy(None).clean(r#"<video src="https://e.example/v.mp4" autoplay></video>"#).to_string();
+        let out = clean_with_policy(r#"<video src="https://e.example/v.mp4" autoplay></video>"#, None);
         assert!(out.contains("controls"), "{out}");
         assert!(!out.contains("autoplay"), "{out}");
     }

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -157,7 +157,7 @@ fn peak_rss_mib(pid: &str) -> Option<u64> {
 }
 
 fn open(dir: &Path) -> SharedStore {
-    Arc::new(Mutex::new(Store::open_in(dir).unwrap()))
+    SharedStore::new(Store::open_in(dir).unwrap())
 }
 
 /// Subscribes to `urls` without fetching them, as an OPML import does (a hostile feed cannot even be

@@ -7,7 +7,6 @@ mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::offline_site::picture_file;
@@ -40,7 +39,7 @@ fn fetcher() -> Fetcher {
 }
 
 fn open(dir: &Path) -> SharedStore {
-    Arc::new(Mutex::new(Store::open_in(dir).unwrap()))
+    SharedStore::new(Store::open_in(dir).unwrap())
 }
 
 /// An RSS feed of `items`: (guid, title, description HTML).

@@ -15,8 +15,6 @@
 mod checker;
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use checker::*;
 use offprint::localize::{clean_body, clean_stored_again, localize_images};
 use offprint::sanitize::sanitize_html;
@@ -448,7 +446,7 @@ async fn no_hostile_input_is_stored_with_a_way_to_run_code() {
     let server = common::Server::start();
     server.route("/hostile.json", common::Route::feed(feed.to_string(), "application/feed+json"));
     let dir = common::data_dir();
-    let store = Arc::new(Mutex::new(offprint::store::Store::open_in(dir.path()).unwrap()));
+    let store = offprint::sync::SharedStore::new(offprint::store::Store::open_in(dir.path()).unwrap());
     let fetcher = offprint::fetch::Fetcher::new(offprint::fetch::FetchConfig::default()).unwrap();
     let (_, outcome) =
         offprint::sync::subscribe(&store, &fetcher, &server.url("/hostile.json"), None, Default::default())

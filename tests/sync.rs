@@ -2,13 +2,12 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{Route, Server};
 use offprint::fetch::{FetchConfig, Fetcher};
 use offprint::model::{EntryDetail, EntryFilter, EntrySummary, SyncReport};
-use offprint::store::Store;
+use offprint::store::{NewSource, Store};
 use offprint::sync::{self, SharedStore, SyncOptions};
 
 struct Reader {
@@ -26,7 +25,7 @@ impl Reader {
 
     fn with_config(config: FetchConfig) -> Reader {
         let dir = common::data_dir();
-        let store = Arc::new(Mutex::new(Store::open_in(dir.path()).unwrap()));
+        let store = SharedStore::new(Store::open_in(dir.path()).unwrap());
         let watcher = rusqlite::Connection::open(dir.path().join(offprint::store::DB_FILE)).unwrap();
         Reader { store, fetcher: Fetcher::new(config).unwrap(), watcher, _dir: dir }
     }
@@ -61,6 +60,67 @@ async fn add_fixture(reader: &Reader, server: &Server, name: &str) -> i64 {
     let path = format!("/{name}");
     server.route(&path, Route::fixture(name));
     reader.add(&server.url(&path)).await.unwrap_or_else(|e| panic!("adding {name}: {e}"))
+}
+
+/// Store work waiting for its turn parks no thread: a sync's tasks would each hold one (and its memory).
+#[test]
+fn store_work_waits_for_its_turn_without_a_thread_each() {
+    const NAME: &str = "turn-test";
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(1).thread_name(NAME).enable_all().build().unwrap();
+    let dir = common::data_dir();
+    let store = SharedStore::new(Store::open_in(dir.path()).unwrap());
+    let threads = || {
+        let tasks = std::fs::read_dir("/proc/self/task").unwrap();
+        tasks
+            .filter(|t| std::fs::read_to_string(t.as_ref().unwrap().path().join("comm")).unwrap().trim() == NAME)
+            .count()
+    };
+    let held = store.lock().unwrap();
+    let waiting: Vec<_> = (0..20)
+        .map(|_| {
+            let store = store.clone();
+            runtime.spawn(async move { sync::with_store(&store, |s| s.list_sources()).await })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    // The worker, and the one thread handed the work that waits for the lock.
+    assert!(threads() <= 2, "{} threads for 20 tasks waiting for the store", threads());
+    drop(held);
+    for task in waiting {
+        assert!(runtime.block_on(task).unwrap().unwrap().is_empty());
+    }
+}
+
+/// The pictures of a source stored download while other sources are still being fetched: on a slow
+/// connection a sync takes about its feeds' time, not its feeds' and then its pictures'.
+#[tokio::test]
+async fn pictures_download_while_other_sources_are_still_being_fetched() {
+    let server = Server::start();
+    let feed = |name: &str, body: &str| {
+        let item = format!(
+            "<item><title>{name} story</title><guid>{name}-1</guid><description>{}</description></item>",
+            htmlize::escape_text(body)
+        );
+        let rss =
+            format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{name}</title>{item}</channel></rss>");
+        Route::feed(rss, "application/rss+xml")
+    };
+    // Long enough to be a whole story, so no article page is asked for.
+    let words = "The hearing went on. ".repeat(60);
+    server.route("/a.xml", feed("A", &format!("<p>{words}</p><img src=\"{}\">", server.url("/a.png"))));
+    server.route("/a.png", Route::feed(common::read_fixture("offline/img/courthouse-steps.png"), "image/png"));
+    server.route("/b.xml", feed("B", &format!("<p>{words}</p>")).once_asked_for("/a.png", Duration::from_secs(20)));
+    let reader = Reader::new();
+    for name in ["a", "b"] {
+        let source = NewSource { url: server.url(&format!("/{name}.xml")), title: name.into(), ..Default::default() };
+        reader.store.lock().unwrap().add_source(&source).unwrap();
+    }
+    let report = reader.sync().await;
+    assert_eq!(report.failed, 0, "B's feed is answered only after A's picture was asked for: {:?}", report.errors);
+    assert_eq!((report.new, server.hits("/a.png")), (2, 1));
+    let picture = &reader.entry("A story").images[0];
+    assert_eq!(picture.status, "cached");
 }
 
 #[tokio::test]

@@ -8,7 +8,6 @@ mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
@@ -516,7 +515,7 @@ fn emit<T: Serialize>(json: Json, value: &T, human: impl FnOnce() -> String) -> 
 }
 
 fn shared(store: Store) -> SharedStore {
-    Arc::new(Mutex::new(store))
+    SharedStore::new(store)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -11,7 +11,7 @@ mod sources;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use tauri::webview::NewWindowResponse;
 use tauri::{Builder, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
@@ -53,8 +53,8 @@ impl AppState {
         }
         let fetcher = Fetcher::new(settings?.fetch_config())?;
         Ok(AppState {
-            writer: Arc::new(Mutex::new(writer)),
-            reader: Arc::new(Mutex::new(reader)),
+            writer: SharedStore::new(writer),
+            reader: SharedStore::new(reader),
             fetcher: Mutex::new(fetcher),
             syncing: tokio::sync::Mutex::new(()),
             reconnect: Mutex::new(offline::Reconnect::default()),

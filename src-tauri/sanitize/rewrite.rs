@@ -15,7 +15,7 @@ use lol_html::{RewriteStrSettings, doc_text, rewrite_str};
 use url::Url;
 
 use super::embed::{Card, Media, MediaKind};
-use super::{decoded_attribute, policy, resolve};
+use super::{clean_with_policy, decoded_attribute, resolve};
 use crate::rewriting::{element, text};
 use crate::text::collapse_whitespace;
 
@@ -43,21 +43,33 @@ type Settings<'h> = RewriteStrSettings<'h, 'static>;
 
 /// Rewrites `html` for the allow-list, or borrows it when there is nothing to rewrite.
 pub(super) fn prepare<'a>(html: &'a str, base: Option<&Url>) -> Cow<'a, str> {
-    // Tag names are case-insensitive: a pixel spelled `<Img` must not slip past this shortcut.
-    let lower = html.to_ascii_lowercase();
-    if !REWRITTEN_TAGS.iter().any(|tag| lower.contains(tag)) {
+    if !has_start_tag(html, REWRITTEN_TAGS) {
         return Cow::Borrowed(html);
     }
+    // Only a post with a `<noscript>` has stand-ins to follow, at every element and every piece of text.
+    let scope = if has_start_tag(html, &["<noscript"]) { Scope::Post } else { Scope::PostWithoutNoscript };
     // Without strict mode or memory limits the rewrite cannot fail; if it ever did, ammonia still cleans
     // the original.
-    rewrite(html, base, Scope::Post).map(Cow::Owned).unwrap_or(Cow::Borrowed(html))
+    rewrite(html, base, scope).map(Cow::Owned).unwrap_or(Cow::Borrowed(html))
 }
 
-/// What a rewrite runs on: the post, or the markup of a `<noscript>` inside it (where a nested
-/// `<noscript>` is left for ammonia to drop, so the rewrite recurses once at most).
+/// Whether `html` has one of `tags` (each `<` and a lowercase name) in any case: a pixel spelled `<Img`
+/// must not slip past the shortcut above. A name that only starts like one of them counts too.
+fn has_start_tag(html: &str, tags: &[&str]) -> bool {
+    let bytes = html.as_bytes();
+    bytes.iter().enumerate().filter(|(_, b)| **b == b'<').any(|(at, _)| {
+        let rest = &bytes[at..];
+        tags.iter().any(|tag| rest.get(..tag.len()).is_some_and(|start| start.eq_ignore_ascii_case(tag.as_bytes())))
+    })
+}
+
+/// What a rewrite runs on: a post with a `<noscript>`, one without, or the markup of a `<noscript>`
+/// inside a post (where a nested `<noscript>` is left for ammonia to drop, so the rewrite recurses once
+/// at most).
 #[derive(Clone, Copy, PartialEq)]
 enum Scope {
     Post,
+    PostWithoutNoscript,
     Noscript,
 }
 
@@ -142,7 +154,7 @@ fn unhide_noscript_pictures<'h>(
 /// the post once it is markup again.
 fn noscript_pictures(markup: &str, base: Option<&Url>) -> Option<String> {
     let rewritten = rewrite(markup, base, Scope::Noscript).ok()?;
-    let cleaned = policy(base.cloned()).clean(&rewritten).to_string();
+    let cleaned = clean_with_policy(&rewritten, base);
     cleaned.contains("<img").then_some(cleaned)
 }
 
@@ -389,6 +401,9 @@ mod tests {
             r#"<p>a</p><img src="/blank.gif" class="lazy"> <noscript><img src="/real.jpg" alt="Real"></noscript><p>b</p>"#,
         );
         assert_eq!(out, r#"<p>a</p> <img src="https://news.example.org/real.jpg" alt="Real"><p>b</p>"#);
+        // Tag names in any case.
+        let out = clean(r#"<P>a</P><IMG SRC="/blank.gif"><NoScript><img src="/real.jpg"></NoScript>"#);
+        assert_eq!(out, r#"<p>a</p><img src="https://news.example.org/real.jpg">"#);
         // A stand-in with something between it and the noscript is another picture.
         let out = clean(r#"<img data-src="/one.jpg"><p>text</p><noscript><img src="/two.jpg"></noscript>"#);
         assert!(out.contains("one.jpg") && out.contains("two.jpg"), "{out}");

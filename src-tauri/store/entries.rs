@@ -51,7 +51,8 @@ pub struct KnownEntry {
     /// `entry_contents.extract_status`: NULL, `ok`, `short` or an error code.
     pub extract_status: Option<String>,
     pub extract_attempts: i64,
-    /// How many words the stored feed text has (0 when a page's text was kept instead: not counted).
+    /// How many words the stored feed text has, up to `extract::SUMMARY_WORDS` (0 when a page's text was
+    /// kept instead: not counted).
     pub words: usize,
 }
 
@@ -90,7 +91,7 @@ impl Store {
                         sanitizer_version: r.get(2)?,
                         extract_status: r.get(3)?,
                         extract_attempts: r.get(4)?,
-                        words: r.get_ref(5)?.as_str().map(crate::extract::word_count)?,
+                        words: r.get_ref(5)?.as_str().map(crate::extract::summary_words)?,
                     },
                 ))
             })?

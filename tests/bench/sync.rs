@@ -10,7 +10,8 @@
 //!
 //! Not a test: it prints a table of medians and the ratios Offprint / peer, and fails on nothing but an
 //! error. `OFFPRINT_BENCH_RUNS` sets the runs per scenario (3), `OFFPRINT_BENCH_QUICK=1` runs only the
-//! first scenario, `OFFPRINT_BENCH_READERS` picks readers (`offprint,newsboat,sfeed,python`).
+//! first scenario and `OFFPRINT_BENCH_SCENARIOS` the ones it lists (`2,3`: numbered from 1 as below),
+//! `OFFPRINT_BENCH_READERS` picks readers (`offprint,newsboat,sfeed,python`).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -306,6 +307,12 @@ fn main() {
     }
     let runs: usize = std::env::var("OFFPRINT_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
     let quick = std::env::var("OFFPRINT_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let scenarios = std::env::var("OFFPRINT_BENCH_SCENARIOS").unwrap_or_default();
+    let numbered = |n: usize| scenarios.split(',').any(|s| s.trim().parse() == Ok(n));
+    let scenarios: Vec<&Scenario> = (1..=SCENARIOS.len())
+        .filter(|&n| if quick { n == 1 } else { scenarios.is_empty() || numbered(n) })
+        .map(|n| &SCENARIOS[n - 1])
+        .collect();
     let chosen = std::env::var("OFFPRINT_BENCH_READERS").unwrap_or_default();
     let readers: Vec<Reader> = READERS
         .into_iter()
@@ -329,7 +336,7 @@ fn main() {
         "", "", "", "", "", "", "", "", "", "", ""
     );
     let mut ratios = Vec::new();
-    for scenario in SCENARIOS.iter().take(if quick { 1 } else { SCENARIOS.len() }) {
+    for scenario in scenarios {
         let name = format!("{} x {} at {} ms", scenario.feeds, scenario.entries, scenario.latency.as_millis());
         let mut medians: Vec<(Reader, [Cost; 3])> = Vec::new();
         for &reader in &readers {

@@ -30,6 +30,8 @@ pub struct Route {
     pub delay: Duration,
     /// More headers to send (Cache-Control, Retry-After...).
     pub headers: Vec<(String, String)>,
+    /// Answered only once this path was asked for, or as a 503 if it is not within the time given.
+    pub waits_for: Option<(String, Duration)>,
 }
 
 impl Route {
@@ -43,6 +45,7 @@ impl Route {
             gzip: false,
             delay: Duration::ZERO,
             headers: Vec::new(),
+            waits_for: None,
         }
     }
 
@@ -73,6 +76,12 @@ impl Route {
 
     pub fn delayed(self, delay: Duration) -> Route {
         Route { delay, ..self }
+    }
+
+    /// Answered only once `path` was asked for (by anyone), or with a 503 if it is not within `wait`:
+    /// for the order in which a client makes its requests.
+    pub fn once_asked_for(self, path: &str, wait: Duration) -> Route {
+        Route { waits_for: Some((path.into(), wait)), ..self }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Route {
@@ -210,7 +219,17 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
             headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
         }
     }
-    let route = state.lock().unwrap().routes.get(&path).cloned().unwrap_or_else(|| Route::status(404));
+    let mut route = state.lock().unwrap().routes.get(&path).cloned().unwrap_or_else(|| Route::status(404));
+    if let Some((first, wait)) = route.waits_for.take() {
+        let deadline = std::time::Instant::now() + wait;
+        while !state.lock().unwrap().by_path.contains_key(&first) {
+            if std::time::Instant::now() > deadline {
+                route = Route::status(503);
+                break;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
     thread::sleep(route.delay);
     let fp = fingerprint(&route.body);
     let etag = format!("\"{fp:x}\"");
