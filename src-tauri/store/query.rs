@@ -59,7 +59,8 @@ impl Store {
         );
         let detail = self
             .conn
-            .query_row(&sql, [id], |r| {
+            .prepare_cached(&sql)?
+            .query_row([id], |r| {
                 let full_text: bool = r.get(14)?;
                 Ok(EntryDetail {
                     summary: summary_from_row(r)?,
