@@ -19,6 +19,7 @@ pub mod pictures;
 mod rewriting;
 pub mod sanitize;
 pub mod schedule;
+mod serialized;
 pub mod settings;
 pub mod store;
 pub mod sync;

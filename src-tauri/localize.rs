@@ -6,17 +6,14 @@
 //! for the downloader. A picture's key is a hash of its remote URL, so the HTML can be written before the
 //! picture is fetched, and refetching never rewrites stored HTML.
 
-use std::cell::RefCell;
 use std::collections::HashSet;
-use std::rc::Rc;
 
-use lol_html::{RewriteStrSettings, end_tag, rewrite_str};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::rewriting::element;
-use crate::sanitize::{decoded_attribute, parse_srcset};
-use crate::text::{TextCollector, collapse_whitespace, html_to_text};
+use crate::sanitize::{is_tracking_pixel, parse_srcset};
+use crate::serialized::{self, Piece, Tag};
+use crate::text::{BLOCK_START, collapse_whitespace, html_to_text, is_block, lines_of};
 
 /// The URI scheme the window loads pictures from.
 pub const SCHEME: &str = "offprint-img";
@@ -91,11 +88,13 @@ pub struct CleanBody {
 /// the pictures: localizing changes no text).
 pub fn clean_body(raw_html: &str, base: Option<&Url>) -> CleanBody {
     let sanitized = crate::sanitize::sanitize_html(raw_html, base);
-    let text = TextCollector::default();
-    match localize(&sanitized, Some(&text)) {
-        Some(localized) => {
-            CleanBody { html: localized.html, plain_text: collapse_whitespace(&text.lines()), images: localized.images }
-        }
+    let mut text = String::new();
+    match localize(&sanitized, Some(&mut text)) {
+        Some(localized) => CleanBody {
+            html: localized.html,
+            plain_text: collapse_whitespace(&lines_of(&text)),
+            images: localized.images,
+        },
         // See `localize_images`: kept as sanitized, its text taken on its own.
         None => CleanBody { plain_text: html_to_text(&sanitized), html: sanitized, images: Vec::new() },
     }
@@ -116,81 +115,114 @@ pub fn clean_stored_again(stored_html: &str, images: &[String]) -> CleanBody {
 /// one stored copy per picture, the one `best_url` picks. A picture with no usable URL is removed. URLs
 /// are read with their entities decoded: a key is the hash of the URL, not of its HTML spelling.
 pub fn localize_images(sanitized_html: &str) -> Localized {
-    // Not strict and without memory limits, the rewrite cannot fail. Should it ever, the post is kept as
+    // The sanitizer's output always reads as serialized HTML. Should it ever not, the post is kept as
     // sanitized: its remote pictures stay blank under the CSP, which beats losing the story.
     localize(sanitized_html, None).unwrap_or_else(|| Localized { html: sanitized_html.to_owned(), images: Vec::new() })
 }
 
-/// [`localize_images`], and the text of the document into `text` when given; `None` if the rewrite
-/// failed.
-fn localize(sanitized_html: &str, text: Option<&TextCollector>) -> Option<Localized> {
-    let found = Rc::new(RefCell::new(Found::default()));
-    let settings = RewriteStrSettings::new()
-        .with_strict(false)
-        .append_element_content_handler(element!("picture", |el| {
-            // A source belongs to its own picture only, not to the next `<img>` in the post.
-            let found = Rc::clone(&found);
-            el.on_end_tag(end_tag!(move |_end| {
-                found.borrow_mut().picture_source = None;
-                Ok(())
-            }))
-        }))
-        .append_element_content_handler(element!("picture source", |el| {
-            let mut found = found.borrow_mut();
-            if found.picture_source.is_none() {
-                found.picture_source = best_url(decoded_attribute(el, "srcset").as_deref(), None);
-            }
-            el.remove();
-            Ok(())
-        }))
-        .append_element_content_handler(element!("img", |el| {
-            // The first pass drops tracking pixels, but it reads the post as a stream, and hostile markup
-            // (a raw-text element where the tree builder sees none) can hide one from it that the
-            // allow-list then keeps. Dropped here, on the tree's own markup, cleaning again finds none.
-            if crate::sanitize::is_invisible(el) {
-                el.remove();
-                return Ok(());
-            }
-            let mut found = found.borrow_mut();
-            let own = best_url(decoded_attribute(el, "srcset").as_deref(), decoded_attribute(el, "src").as_deref());
-            match own.or_else(|| found.picture_source.take()) {
-                Some(remote) => {
-                    el.set_attribute("src", &found.local_url_for(remote))?;
-                    el.remove_attribute("srcset");
-                    el.remove_attribute("sizes");
+/// [`localize_images`], and the text of the document as written into `text` when given (see
+/// `text::lines_of`); `None` if `sanitized_html` is not serialized HTML.
+///
+/// It reads the sanitizer's output (see `serialized`), which holds none of the elements whose contents
+/// are no text (`script`, `style`, `template`...): all its character data is text.
+fn localize(sanitized_html: &str, mut text: Option<&mut String>) -> Option<Localized> {
+    let mut found = Found::default();
+    let mut html = String::with_capacity(sanitized_html.len() + 64);
+    let mut pictures_open = 0usize;
+    for piece in serialized::pieces(sanitized_html)? {
+        let tag = match piece {
+            Piece::Text(data) => {
+                html.push_str(data);
+                if let Some(text) = text.as_deref_mut() {
+                    text.push_str(data);
                 }
-                None => el.remove(),
+                continue;
             }
-            Ok(())
-        }))
-        // Outside a picture, a `<source>` or `<track>` only names media to stream: players became cards
-        // before the allow-list ran, so nothing here may name a remote file.
-        .append_element_content_handler(element!("source, track", |el| {
-            el.remove();
-            Ok(())
-        }))
-        // A card is ours only when it links to the web; a post that spells one for a mail address
-        // gets a plain link.
-        .append_element_content_handler(element!("a.op-embed", |el| {
-            let href = decoded_attribute(el, "href").unwrap_or_default();
-            if !(href.starts_with("https://") || href.starts_with("http://")) {
-                el.remove_attribute("class");
+            Piece::Tag(tag) => tag,
+        };
+        if let Some(text) = text.as_deref_mut().filter(|_| !tag.end) {
+            if is_block(&tag.name) {
+                text.push(BLOCK_START);
             }
-            Ok(())
-        }))
-        .append_element_content_handler(element!("video[poster]", |el| {
-            match decoded_attribute(el, "poster").filter(|p| is_fetchable(p)) {
-                Some(remote) => el.set_attribute("poster", &found.borrow_mut().local_url_for(remote))?,
-                None => el.remove_attribute("poster"),
+            // An embed card reads "YouTube: Protest outside the court", not "YouTubeProtest outside...".
+            if tag.name == "span" && tag.has_class("op-embed-title") {
+                text.push_str(": ");
             }
-            Ok(())
-        }));
-    let settings = match text {
-        Some(text) => text.collect(settings),
-        None => settings,
-    };
-    let html = rewrite_str(sanitized_html, settings).ok()?;
-    Some(Localized { html, images: std::mem::take(&mut found.borrow_mut().images) })
+        }
+        match (tag.name.as_ref(), tag.end) {
+            ("picture", false) => pictures_open += 1,
+            // A source belongs to its own picture only, not to the next `<img>` in the post.
+            ("picture", true) => {
+                pictures_open = pictures_open.saturating_sub(1);
+                found.picture_source = None;
+            }
+            ("source", false) if pictures_open > 0 => {
+                if found.picture_source.is_none() {
+                    found.picture_source = best_url(tag.get("srcset").as_deref(), None);
+                }
+                continue;
+            }
+            // Outside a picture, a `<source>` or `<track>` only names media to stream: players became cards
+            // before the allow-list ran, so nothing here may name a remote file.
+            ("source" | "track", false) => continue,
+            ("img", false) => {
+                // The first pass drops tracking pixels, but it reads the post as a stream, and hostile markup
+                // (a raw-text element where the tree builder sees none) can hide one from it that the
+                // allow-list then keeps. Dropped here, on the tree's own markup, cleaning again finds none.
+                if is_tracking_pixel(tag.get("width").as_deref(), tag.get("height").as_deref()) {
+                    continue;
+                }
+                let own = best_url(tag.get("srcset").as_deref(), tag.get("src").as_deref());
+                if let Some(remote) = own.or_else(|| found.picture_source.take()) {
+                    let local = found.local_url_for(remote);
+                    write_tag(&mut html, &tag, &["srcset", "sizes"], ("src", Some(&local)));
+                }
+                continue;
+            }
+            // A card is ours only when it links to the web; a post that spells one for a mail address
+            // gets a plain link.
+            ("a", false) if tag.has_class("op-embed") => {
+                let href = tag.get("href").unwrap_or_default();
+                if !(href.starts_with("https://") || href.starts_with("http://")) {
+                    write_tag(&mut html, &tag, &["class"], ("class", None));
+                    continue;
+                }
+            }
+            ("video", false) if tag.get("poster").is_some() => {
+                let poster = tag.get("poster").filter(|p| is_fetchable(p));
+                let local = poster.map(|remote| found.local_url_for(remote.into_owned()));
+                write_tag(&mut html, &tag, &[], ("poster", local.as_deref()));
+                continue;
+            }
+            _ => {}
+        }
+        html.push_str(tag.raw);
+    }
+    Some(Localized { html, images: found.images })
+}
+
+/// Writes start tag `tag` without the attributes in `dropped`, with attribute `set.0` given the value
+/// `set.1` where it stood (at the end if it had none), or removed when that is `None`.
+fn write_tag(html: &mut String, tag: &Tag<'_>, dropped: &[&str], set: (&str, Option<&str>)) {
+    let (name, value) = set;
+    let attribute = |value: &str| format!(" {name}=\"{}\"", htmlize::escape_attribute(value));
+    html.push('<');
+    html.push_str(&tag.name);
+    let mut written = false;
+    for a in &tag.attributes {
+        if a.name.eq_ignore_ascii_case(name) {
+            if let Some(value) = value.filter(|_| !written) {
+                html.push_str(&attribute(value));
+                written = true;
+            }
+        } else if !dropped.iter().any(|d| a.name.eq_ignore_ascii_case(d)) {
+            html.push_str(a.raw);
+        }
+    }
+    if let Some(value) = value.filter(|_| !written) {
+        html.push_str(&attribute(value));
+    }
+    html.push('>');
 }
 
 /// The one URL to keep for a picture: the widest `w` candidate of `srcset` up to [`MAX_WIDTH`] (else the

@@ -750,7 +750,8 @@ async fn run_blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send
 /// cores, each holding its feed in memory meanwhile, and take turns with the store's writer.
 async fn run_cpu_bound<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     static CORES: OnceLock<Semaphore> = OnceLock::new();
-    let cores = CORES.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+    let cores =
+        CORES.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get() - 1).max(1)));
     // Never closed, so the wait cannot fail.
     let _core = cores.acquire().await.map_err(|e| Error::Internal(format!("no core to work on: {e}")))?;
     run_blocking(work).await

@@ -57,7 +57,7 @@ impl TextCollector {
     pub fn collect<'h, 's>(&'h self, settings: RewriteStrSettings<'h, 's>) -> RewriteStrSettings<'h, 's> {
         settings
             .append_element_content_handler(element!(BLOCKS, |_el| {
-                self.raw.borrow_mut().push('\u{1}');
+                self.raw.borrow_mut().push(BLOCK_START);
                 Ok(())
             }))
             // An embed card reads "YouTube: Protest outside the court", not "YouTubeProtest outside...".
@@ -79,9 +79,22 @@ impl TextCollector {
 
     /// The text taken, entities decoded, with a line break before every block element.
     pub fn lines(self) -> String {
-        // Line breaks inside the source are not the reader's lines; block elements are.
-        htmlize::unescape(self.raw.into_inner().replace('\n', " ").replace('\u{1}', "\n")).into_owned()
+        lines_of(&self.raw.into_inner())
     }
+}
+
+/// Text as written in a document, its block elements marked by [`BLOCK_START`], as lines: entities
+/// decoded, a line break at every mark. Line breaks inside the source are not the reader's lines.
+pub(crate) fn lines_of(raw: &str) -> String {
+    htmlize::unescape(raw.replace('\n', " ").replace(BLOCK_START, "\n")).into_owned()
+}
+
+/// Marks where a block element starts in text taken from a document.
+pub(crate) const BLOCK_START: char = '\u{1}';
+
+/// Whether a start tag named `name` starts a new line of text.
+pub(crate) fn is_block(name: &str) -> bool {
+    BLOCKS.split(',').any(|block| block.trim() == name)
 }
 
 /// Collapses every run of whitespace to one space and trims the ends.

@@ -304,18 +304,18 @@ fn title_of(el: &Element<'_, '_>) -> Option<String> {
 }
 
 /// A picture or player no reader can see is there to report the reading back to someone.
-pub(crate) fn is_invisible(el: &Element<'_, '_>) -> bool {
-    let dim = |name: &str| decoded_attribute(el, name).and_then(|v| parse_dimension(&v));
-    is_tracking_pixel(dim("width"), dim("height"))
+fn is_invisible(el: &Element<'_, '_>) -> bool {
+    is_tracking_pixel(decoded_attribute(el, "width").as_deref(), decoded_attribute(el, "height").as_deref())
 }
 
 fn parse_dimension(v: &str) -> Option<u32> {
     v.trim().trim_end_matches("px").trim().parse().ok()
 }
 
-/// Sized at most 1×1, or 0 in either direction.
-fn is_tracking_pixel(width: Option<u32>, height: Option<u32>) -> bool {
-    match (width, height) {
+/// Whether an element of this `width` and `height` (attribute values, entities decoded) is sized at most
+/// 1×1, or 0 in either direction.
+pub(crate) fn is_tracking_pixel(width: Option<&str>, height: Option<&str>) -> bool {
+    match (width.and_then(parse_dimension), height.and_then(parse_dimension)) {
         (Some(w), Some(h)) => w <= 1 && h <= 1,
         (Some(0), None) | (None, Some(0)) => true,
         _ => false,

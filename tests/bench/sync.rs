@@ -336,6 +336,7 @@ fn main() {
         "", "", "", "", "", "", "", "", "", "", ""
     );
     let mut ratios = Vec::new();
+    let mut busy = Vec::new();
     for scenario in scenarios {
         let name = format!("{} x {} at {} ms", scenario.feeds, scenario.entries, scenario.latency.as_millis());
         let mut medians: Vec<(Reader, [Cost; 3])> = Vec::new();
@@ -362,6 +363,14 @@ fn main() {
                     stored: median(costs, |c| c.stored as f64) as i64,
                     others_cpu: costs.iter().map(|c| c.others_cpu).fold(0.0, f64::max),
                 };
+                busy.extend(costs.iter().filter(|c| is_busy(c)).map(|c| {
+                    format!(
+                        "{name}, {}, {round}: {:.2} s of CPU in a run of {:.2} s",
+                        reader.name(),
+                        c.others_cpu,
+                        c.wall
+                    )
+                }));
                 println!(
                     "| {name:<22} | {:<8} | {round:<7} | {:>7.2} | {:>7.2} | {:>8.1} | {:>6} | {:>6} | {:>5} | {:>7} | {:>9.2} |",
                     reader.name(),
@@ -379,7 +388,21 @@ fn main() {
         }
         ratios.push((name, medians));
     }
+    println!();
+    if busy.is_empty() {
+        println!("The machine was quiet: no other process used a tenth of a core during any run.");
+    } else {
+        println!("The machine was busy during {} runs (other processes' CPU), whose figures may be slow:", busy.len());
+        for run in &busy {
+            println!("- {run}");
+        }
+    }
     print_ratios(&ratios);
+}
+
+/// Whether the rest of the machine used more than a tenth of a core (and 0.2 s) during a run.
+fn is_busy(cost: &Cost) -> bool {
+    cost.others_cpu > 0.2 && cost.others_cpu > 0.1 * cost.wall
 }
 
 /// A scenario's name, and each reader's medians of its cold, warm and changed rounds.
