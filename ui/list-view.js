@@ -83,24 +83,30 @@ export function createListView() {
     const height = list.clientHeight || window.innerHeight;
     const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN);
     const last = Math.min(entries.length - 1, Math.ceil((top + height) / rowHeight) + OVERSCAN);
-    const keep = new Set();
-    for (let i = first; i <= last; i += 1) {
-      const entry = entries[i];
-      keep.add(entry.id);
-      let row = rendered.get(entry.id);
-      if (!row) {
-        row = createRow();
-        rendered.set(entry.id, row);
-        canvas.append(row);
-      }
-      fill(row, entry, i);
-    }
+    const wanted = new Map();
+    for (let i = first; i <= last; i += 1) wanted.set(entries[i].id, i);
+    // Rows that scrolled out of view show the rows that scrolled in: a long scroll moves a few dozen rows
+    // instead of building them again and throwing the old ones away.
+    const spare = [];
     for (const [id, row] of rendered) {
-      if (!keep.has(id)) {
-        row.remove();
+      if (!wanted.has(id)) {
+        spare.push(row);
         rendered.delete(id);
       }
     }
+    for (const [id, i] of wanted) {
+      let row = rendered.get(id);
+      if (!row) {
+        row = spare.pop();
+        if (!row) {
+          row = createRow();
+          canvas.append(row);
+        }
+        rendered.set(id, row);
+      }
+      fill(row, entries[i], i);
+    }
+    for (const row of spare) row.remove();
     // Once: the first frame with rows has been painted (rAF runs before that paint, the timeout after it).
     // The app benchmark (tests/bench/app.rs) times the start up to this mark.
     if (!painted && rendered.size > 0) {
