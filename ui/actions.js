@@ -3,7 +3,8 @@
 
 import * as api from "./api.js";
 import {
-  state, emit, viewQuery, entryById, indexOfEntry, patchEntry, adjustUnread, currentEntry, sourceById, PAGE_SIZE,
+  state, emit, viewQuery, entryById, indexOfEntry, loadedIds, patchEntry, adjustUnread, currentEntry, sourceById,
+  PAGE_SIZE,
 } from "./state.js";
 import { toast, toastError } from "./toast.js";
 
@@ -125,7 +126,7 @@ async function fetchPage(generation) {
     if (state.next) query.before = state.next;
     const page = await api.listEntries(query);
     if (generation !== listGeneration) return;
-    const known = new Set(state.entries.map((e) => e.id));
+    const known = loadedIds();
     const fresh = (page?.entries ?? []).filter((e) => !known.has(e.id));
     state.entries.push(...fresh);
     // A page with nothing new would be asked for again and again: treat it as the end.

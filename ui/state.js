@@ -137,6 +137,17 @@ export function viewQuery(view = state.view, search = state.search) {
   return query;
 }
 
+/** The ids of `state.entries`, kept beside it: extended as pages are appended, rebuilt when the list was
+ * replaced or lost a row. Building it again for every page cost a frame its time on a long list. */
+let loaded = { entries: null, length: 0, ids: new Set() };
+export function loadedIds() {
+  const entries = state.entries;
+  if (loaded.entries !== entries || entries.length < loaded.length) loaded = { entries, length: 0, ids: new Set() };
+  for (let i = loaded.length; i < entries.length; i += 1) loaded.ids.add(entries[i].id);
+  loaded.length = entries.length;
+  return loaded.ids;
+}
+
 export function indexOfEntry(id) {
   return state.entries.findIndex((e) => e.id === id);
 }

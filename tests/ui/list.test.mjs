@@ -96,6 +96,25 @@ test("stories load 100 at a time with the cursor, and only the rows in view exis
   await app.close();
 });
 
+test("a story edited to an older date is listed once when a later page brings it again", async () => {
+  const app = await openApp(env.browser, env.server, bulkFixture(250));
+  const { page } = app;
+  const list = page.locator("#entry-list");
+  // The first page is on screen; its first archive story now says it is older than every other.
+  await page.evaluate(() => {
+    window.__fake.db.entries.find((e) => e.title === "Archive story 1").published = "2001-01-01T00:00:00Z";
+  });
+  for (const pages of [2, 3]) {
+    await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await app.waitForCalls("list_entries", pages);
+  }
+  await page.waitForFunction(() => document.getElementById("entry-list").getAttribute("aria-busy") === "false");
+  const canvas = await page.evaluate(() => document.getElementById("list-canvas").style.height);
+  assert.equal(canvas, `${258 * 98}px`, "258 stories, the edited one among them once");
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});
+
 test("j at the end of a page loads the next one and keeps going", async () => {
   const app = await openApp(env.browser, env.server, bulkFixture(250));
   const { page } = app;
