@@ -8,7 +8,7 @@
 //! blocking pool, never on the async executor's threads. All writes go through one `Store` behind a
 //! mutex.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
@@ -608,8 +608,10 @@ struct Pictures {
     fetcher: Fetcher,
     global: Arc<Semaphore>,
     per_host: HashMap<String, Arc<Semaphore>>,
-    /// The pictures started by this sync, in flight or done.
-    started: HashSet<i64>,
+    /// How many pictures this sync started, and the highest id among them: a picture the cache takes
+    /// on later has a higher one.
+    started: usize,
+    last_id: i64,
     tasks: JoinSet<Result<()>>,
 }
 
@@ -620,7 +622,8 @@ impl Pictures {
             fetcher: fetcher.clone(),
             global: Arc::new(Semaphore::new(PICTURES_AT_ONCE)),
             per_host: HashMap::new(),
-            started: HashSet::new(),
+            started: 0,
+            last_id: 0,
             tasks: JoinSet::new(),
         }
     }
@@ -628,14 +631,14 @@ impl Pictures {
     /// Starts every picture the cache lacks that this sync has not started yet, up to
     /// [`PICTURES_PER_SYNC`] in all; the rest wait, pending, for the next sync.
     async fn start_pending(&mut self) -> Result<()> {
-        let pending = with_store(&self.store, |s| s.pending_pictures()).await?;
+        let (after, room) = (self.last_id, PICTURES_PER_SYNC - self.started);
+        if room == 0 {
+            return Ok(());
+        }
+        let pending = with_store(&self.store, move |s| s.pending_pictures(after, room)).await?;
         for PendingPicture { id, url, proxy, user_agent } in pending {
-            if self.started.len() >= PICTURES_PER_SYNC {
-                break;
-            }
-            if !self.started.insert(id) {
-                continue;
-            }
+            self.started += 1;
+            self.last_id = id;
             let host = Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
             let host_limit =
                 self.per_host.entry(host).or_insert_with(|| Arc::new(Semaphore::new(PICTURES_PER_HOST))).clone();
@@ -749,12 +752,19 @@ async fn run_blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send
 /// Runs parsing and cleaning on the blocking pool, one job per core at once. More would only share the
 /// cores, each holding its feed in memory meanwhile, and take turns with the store's writer.
 async fn run_cpu_bound<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    static CORES: OnceLock<Semaphore> = OnceLock::new();
-    let cores =
-        CORES.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get() - 1).max(1)));
+    static CORES: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    let cores = CORES.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get() - 1).max(1);
+        Arc::new(Semaphore::new(cores))
+    });
     // Never closed, so the wait cannot fail.
-    let _core = cores.acquire().await.map_err(|e| Error::Internal(format!("no core to work on: {e}")))?;
-    run_blocking(work).await
+    let core = cores.clone().acquire_owned().await.map_err(|e| Error::Internal(format!("no core to work on: {e}")))?;
+    run_blocking(move || {
+        // Held until the work is done, even if the task waiting for it is dropped.
+        let _core = core;
+        work()
+    })
+    .await
 }
 
 /// What a fetch that brought a body teaches about its source.

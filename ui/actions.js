@@ -129,6 +129,9 @@ async function fetchPage(generation) {
     const known = loadedIds();
     const fresh = (page?.entries ?? []).filter((e) => !known.has(e.id));
     state.entries.push(...fresh);
+    // Counted now, so that a row removed later (entryGone) shortens the list below what was counted and
+    // the ids are taken again.
+    loadedIds();
     // A page with nothing new would be asked for again and again: treat it as the end.
     state.next = fresh.length > 0 ? page?.next ?? null : null;
   } catch (error) {

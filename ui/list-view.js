@@ -58,7 +58,7 @@ export function createListView() {
     row.dataset.id = String(entry.id);
     row.style.top = `${index * rowHeight}px`;
     row.classList.toggle("is-unread", !entry.read);
-    row.classList.toggle("is-bookmarked", entry.bookmarked);
+    row.classList.toggle("is-bookmarked", Boolean(entry.bookmarked));
     row.classList.toggle("is-open", entry.id === state.openId);
     row.setAttribute("aria-selected", String(entry.id === state.selectedId));
     row.setAttribute("aria-posinset", String(index + 1));

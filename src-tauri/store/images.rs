@@ -37,12 +37,13 @@ pub struct PendingPicture {
 impl Store {
     /// Pictures to fetch, as (id, url): never tried, or failed a while ago for a reason that may have passed.
     pub fn pending_images(&self) -> Result<Vec<(i64, String)>> {
-        Ok(self.pending_pictures()?.into_iter().map(|p| (p.id, p.url)).collect())
+        Ok(self.pending_pictures(0, usize::MAX)?.into_iter().map(|p| (p.id, p.url)).collect())
     }
 
     /// The pictures to fetch, each with the proxy and User-Agent of a source that shows it (its entries'
-    /// or, for an icon, its own), so a source that goes its own way takes its pictures along.
-    pub fn pending_pictures(&self) -> Result<Vec<PendingPicture>> {
+    /// or, for an icon, its own), so a source that goes its own way takes its pictures along. Only those
+    /// whose id is above `after` (a picture added since has a higher one), at most `limit`, by id.
+    pub fn pending_pictures(&self, after: i64, limit: usize) -> Result<Vec<PendingPicture>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.id, i.url, s.proxy, s.user_agent
                FROM images i
@@ -50,10 +51,12 @@ impl Store {
                     (SELECT e.source_id FROM entry_images ei JOIN entries e ON e.id = ei.entry_id
                       WHERE ei.image_id = i.id AND e.source_id IS NOT NULL LIMIT 1),
                     (SELECT o.id FROM sources o WHERE o.icon_url = i.url LIMIT 1))
-              WHERE i.status = 'pending' OR (i.status = 'failed' AND i.attempts < ?1 AND i.retry_at <= ?2)
-              ORDER BY i.id",
+              WHERE i.id > ?3
+                AND (i.status = 'pending' OR (i.status = 'failed' AND i.attempts < ?1 AND i.retry_at <= ?2))
+              ORDER BY i.id LIMIT ?4",
         )?;
-        let rows = stmt.query_map(params![MAX_ATTEMPTS, now()], |r| {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![MAX_ATTEMPTS, now(), after, limit], |r| {
             Ok(PendingPicture { id: r.get(0)?, url: r.get(1)?, proxy: r.get(2)?, user_agent: r.get(3)? })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

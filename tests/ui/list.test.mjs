@@ -115,6 +115,35 @@ test("a story edited to an older date is listed once when a later page brings it
   await app.close();
 });
 
+test("a row removed by cleanup leaves no story uncounted against listing one twice", async () => {
+  const app = await openApp(env.browser, env.server, bulkFixture(250));
+  const { page } = app;
+  const list = page.locator("#entry-list");
+  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await app.waitForCalls("list_entries", 2);
+  await page.waitForFunction(() => document.getElementById("list-canvas").style.height === `${200 * 98}px`);
+  // Back in the first page, a story there turns out to be gone when opened: its row goes.
+  await list.evaluate((el) => { el.scrollTop = 90 * 98; });
+  const gone = 1087;
+  await page.evaluate((id) => {
+    window.__fake.db.entries = window.__fake.db.entries.filter((e) => e.id !== id);
+  }, gone);
+  await app.row(gone).click();
+  await page.waitForFunction((id) => !document.getElementById(`entry-${id}`), gone);
+  // The first story of the second page, now a row earlier, is edited to the oldest date: the last page
+  // brings it again.
+  await page.evaluate(() => {
+    window.__fake.db.entries.find((e) => e.id === 1092).published = "2001-01-01T00:00:00Z";
+  });
+  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await app.waitForCalls("list_entries", 3);
+  await page.waitForFunction(() => document.getElementById("entry-list").getAttribute("aria-busy") === "false");
+  const canvas = await page.evaluate(() => document.getElementById("list-canvas").style.height);
+  assert.equal(canvas, `${257 * 98}px`, "258 stories but the one gone, the edited one once");
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});
+
 test("j at the end of a page loads the next one and keeps going", async () => {
   const app = await openApp(env.browser, env.server, bulkFixture(250));
   const { page } = app;
