@@ -46,7 +46,11 @@ const canvas = document.getElementById("list-canvas");
 const rowHeight = parseFloat(getComputedStyle(list).getPropertyValue("--row-height"));
 const longMs = arguments[0];
 const rows = () => Math.round(parseFloat(canvas.style.height) / rowHeight);
-const run = { done: false, rows: rows(), pages: 0, frames: 0, longest: 0, slow: 0, ms: 0, longTasks: null };
+const total = arguments[1];
+const run = {
+  done: false, rows: rows(), pages: 0, frames: 0, longest: 0, slow: 0, slowWithPage: 0, slowLate: 0, ms: 0,
+  longTasks: null,
+};
 window.__scroll = run;
 let observer = null;
 if ((PerformanceObserver.supportedEntryTypes || []).includes("longtask")) {
@@ -57,15 +61,20 @@ if ((PerformanceObserver.supportedEntryTypes || []).includes("longtask")) {
 let started = null;
 let last = 0;
 const frame = (now) => {
+  const loaded = rows();
   if (started === null) started = now;
   else {
     const gap = now - last;
     run.frames += 1;
     run.longest = Math.max(run.longest, gap);
-    if (gap > longMs) run.slow += 1;
+    if (gap > longMs) {
+      run.slow += 1;
+      // Where the slow frames are: those in which a page arrived, and those in the second half of the list.
+      if (loaded > run.rows) run.slowWithPage += 1;
+      if (loaded > total / 2) run.slowLate += 1;
+    }
   }
   last = now;
-  const loaded = rows();
   if (loaded > run.rows) run.pages += 1;
   run.rows = loaded;
   const row = canvas.querySelector(".entry-row");
@@ -98,6 +107,9 @@ struct Scroll {
     pages: f64,
     longest_ms: f64,
     slow_frames: f64,
+    /// Of `slow_frames`, those in which a page of the list arrived, and those in its second half.
+    slow_with_page: f64,
+    slow_late: f64,
     frames: f64,
     /// Long tasks over [`LONG_MS`] and the longest, where WebKit reports long tasks at all.
     long_tasks: Option<(f64, f64)>,
@@ -240,7 +252,7 @@ fn window(dir: &Path, scroll: bool) -> Window {
 
 /// Scrolls the list through every entry (see [`SCROLL`]), checking on it twice a second.
 fn scroll_through(desktop: &Desktop) -> Scroll {
-    desktop.execute(SCROLL, json!([LONG_MS]));
+    desktop.execute(SCROLL, json!([LONG_MS, SOURCES * PER_SOURCE]));
     let deadline = Instant::now() + SCROLL_LIMIT;
     let run = loop {
         std::thread::sleep(Duration::from_millis(500));
@@ -261,6 +273,8 @@ fn scroll_through(desktop: &Desktop) -> Scroll {
         pages: number(&run["pages"]),
         longest_ms: number(&run["longest"]),
         slow_frames: number(&run["slow"]),
+        slow_with_page: number(&run["slowWithPage"]),
+        slow_late: number(&run["slowLate"]),
         frames: number(&run["frames"]),
         long_tasks,
     }
@@ -336,6 +350,8 @@ fn main() {
     row("frames", &of(&|s| s.frames), 0, "");
     row("longest frame gap (ms)", &of(&|s| s.longest_ms), 0, "≤ 50");
     row("frames over 50 ms", &of(&|s| s.slow_frames), 0, "0");
+    row("  of which a page arrived in", &of(&|s| s.slow_with_page), 0, "");
+    row("  of which in the list's second half", &of(&|s| s.slow_late), 0, "");
     if scrolls[0].long_tasks.is_some() {
         row("long tasks over 50 ms", &of(&|s| s.long_tasks.unwrap_or_default().0), 0, "0");
         row("longest task (ms)", &of(&|s| s.long_tasks.unwrap_or_default().1), 0, "≤ 50");
