@@ -143,7 +143,8 @@ async function fetchPage(generation) {
     if (generation === listGeneration) {
       state.loading = false;
       state.listLoaded = true;
-      emit("entries");
+      // Rows already listed are as they were: only rows after them, if any, are new.
+      emit("entries", "appended");
     }
   }
 }

@@ -56,6 +56,7 @@ export function createListView() {
     row.id = `entry-${entry.id}`;
     row.dir = textDirection(title);
     row.dataset.id = String(entry.id);
+    row.dataset.index = String(index);
     row.style.top = `${index * rowHeight}px`;
     row.classList.toggle("is-unread", !entry.read);
     row.classList.toggle("is-bookmarked", Boolean(entry.bookmarked));
@@ -76,8 +77,11 @@ export function createListView() {
     date.title = fullTime(entry.published);
   }
 
-  function render() {
+  /** `appended`: the list only gained rows at its end, so rows showing the same entry at the same place
+   * are as they were but for the size of the set. */
+  function render(appended = false) {
     const entries = state.entries;
+    const setSize = state.next ? "-1" : String(entries.length);
     canvas.style.height = `${entries.length * rowHeight}px`;
     const top = list.scrollTop;
     const height = list.clientHeight || window.innerHeight;
@@ -96,6 +100,10 @@ export function createListView() {
     }
     for (const [id, i] of wanted) {
       let row = rendered.get(id);
+      if (row && appended === true && row.dataset.index === String(i)) {
+        row.setAttribute("aria-setsize", setSize);
+        continue;
+      }
       if (!row) {
         row = spare.pop();
         if (!row) {
@@ -193,8 +201,8 @@ export function createListView() {
     }
   });
 
-  list.addEventListener("scroll", render, { passive: true });
-  window.addEventListener("resize", render);
+  list.addEventListener("scroll", () => render(), { passive: true });
+  window.addEventListener("resize", () => render());
   newStories.addEventListener("click", () => actions.reloadList());
 
   on("list-reset", () => {
@@ -202,8 +210,8 @@ export function createListView() {
     for (const row of rendered.values()) row.remove();
     rendered.clear();
   });
-  on("entries", () => {
-    render();
+  on("entries", (how) => {
+    render(how === "appended");
     renderNewStories();
   });
   on("entry-changed", (id) => {
@@ -215,9 +223,9 @@ export function createListView() {
     scrollToSelected();
     render();
   });
-  on("reader", render);
+  on("reader", () => render());
   on("new-stories", renderNewStories);
-  on("tick", render);
+  on("tick", () => render());
   on("view", renderHeader);
   on("sources", renderHeader);
   on("unread", renderHeader);

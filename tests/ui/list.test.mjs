@@ -144,6 +144,38 @@ test("a row removed by cleanup leaves no story uncounted against listing one twi
   await app.close();
 });
 
+test("a page arriving leaves the rows on screen as they are", async () => {
+  const app = await openApp(env.browser, env.server, bulkFixture(250));
+  const { page } = app;
+  const list = page.locator("#entry-list");
+  // The next page is held until the test lets it through.
+  await page.evaluate(() => {
+    const invoke = window.__TAURI__.core.invoke;
+    window.__TAURI__.core.invoke = async (cmd, args) => {
+      if (cmd === "list_entries" && args?.query?.before) await new Promise((release) => { window.__release = release; });
+      return invoke(cmd, args);
+    };
+  });
+  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction(() => typeof window.__release === "function");
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  const shown = await page.evaluate(() => {
+    window.__retitled = 0;
+    const observer = new MutationObserver((records) => { window.__retitled += records.length; });
+    // The rows already on screen; the page brings more below them, which are new.
+    const rows = document.querySelectorAll(".entry-row");
+    for (const row of rows) observer.observe(row, { subtree: true, childList: true, characterData: true });
+    return rows.length;
+  });
+  assert.ok(shown > 0);
+  await page.evaluate(() => window.__release());
+  await page.waitForFunction(() => document.getElementById("list-canvas").style.height === `${200 * 98}px`);
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  assert.equal(await page.evaluate(() => window.__retitled), 0, "no row on screen was written again");
+  assert.deepEqual(app.problems, []);
+  await app.close();
+});
+
 test("j at the end of a page loads the next one and keeps going", async () => {
   const app = await openApp(env.browser, env.server, bulkFixture(250));
   const { page } = app;
