@@ -240,8 +240,6 @@ pub async fn sync_sources(
 
     let mut report = SyncReport { sources: total as u64, skipped, ..Default::default() };
     let mut pictures = Pictures::new(store, fetcher);
-    // A failure to list the pictures stops only the pictures; it is reported once the sources are done.
-    let mut picture_error = None;
     let mut done = 0;
     while let Some(joined) = tasks.join_next_with_id().await {
         done += 1;
@@ -255,8 +253,8 @@ pub async fn sync_sources(
                 report.new += outcome.new;
                 report.updated += outcome.updated;
                 report.unchanged += u64::from(outcome.unchanged);
-                if outcome.new + outcome.updated > 0 && picture_error.is_none() {
-                    picture_error = pictures.start_pending().await.err();
+                if outcome.new + outcome.updated > 0 {
+                    pictures.start_pending().await;
                 }
                 on_progress(Progress { done, total, source_id, url: &url, result: Ok(&outcome) });
             }
@@ -278,14 +276,8 @@ pub async fn sync_sources(
     }
     report.errors.sort_by_key(|e| e.source_id);
     // Pictures left from earlier syncs, and those of the sources stored last.
-    if picture_error.is_none() {
-        picture_error = pictures.start_pending().await.err();
-    }
-    let finished = pictures.finish().await;
-    if let Some(error) = picture_error {
-        return Err(error);
-    }
-    finished?;
+    pictures.start_pending().await;
+    pictures.finish().await?;
     Ok(report)
 }
 
@@ -596,7 +588,7 @@ async fn with_full_text(fetcher: &Fetcher, mode: FullTextMode, mut entry: CleanE
 /// directory. A picture that fails is recorded and shows as a placeholder; it never fails the sync.
 pub async fn fetch_pictures(store: &SharedStore, fetcher: &Fetcher) -> Result<()> {
     let mut pictures = Pictures::new(store, fetcher);
-    pictures.start_pending().await?;
+    pictures.start_pending().await;
     pictures.finish().await
 }
 
@@ -613,6 +605,8 @@ struct Pictures {
     started: usize,
     last_id: i64,
     tasks: JoinSet<Result<()>>,
+    /// The first failure to list the pictures to fetch: it stops the listing, and `finish` reports it.
+    listing_failed: Option<Error>,
 }
 
 impl Pictures {
@@ -625,17 +619,24 @@ impl Pictures {
             started: 0,
             last_id: 0,
             tasks: JoinSet::new(),
+            listing_failed: None,
         }
     }
 
     /// Starts every picture the cache lacks that this sync has not started yet, up to
     /// [`PICTURES_PER_SYNC`] in all; the rest wait, pending, for the next sync.
-    async fn start_pending(&mut self) -> Result<()> {
+    async fn start_pending(&mut self) {
         let (after, room) = (self.last_id, PICTURES_PER_SYNC - self.started);
-        if room == 0 {
-            return Ok(());
+        if room == 0 || self.listing_failed.is_some() {
+            return;
         }
-        let pending = with_store(&self.store, move |s| s.pending_pictures(after, room)).await?;
+        let pending = match with_store(&self.store, move |s| s.pending_pictures(after, room)).await {
+            Ok(pending) => pending,
+            Err(error) => {
+                self.listing_failed = Some(error);
+                return;
+            }
+        };
         for PendingPicture { id, url, proxy, user_agent } in pending {
             self.started += 1;
             self.last_id = id;
@@ -657,13 +658,12 @@ impl Pictures {
                 }
             });
         }
-        Ok(())
     }
 
-    /// Waits for every picture started. A picture that could not be written (a full disk) stops nothing
-    /// else; the first such error is reported once every other picture had its chance.
+    /// Waits for every picture started. A failure to list them, or a picture that could not be written
+    /// (a full disk), stops nothing else; the first is reported once every other picture had its chance.
     async fn finish(mut self) -> Result<()> {
-        let mut first_error = None;
+        let mut first_error = self.listing_failed.take();
         while let Some(joined) = self.tasks.join_next().await {
             let result = joined.map_err(|e| Error::Internal(format!("picture fetch stopped: {e}"))).and_then(|r| r);
             if let Err(e) = result {

@@ -342,24 +342,26 @@ fn upsert_entry(
     ])?;
     link_images(tx, id, &body.images, now)?;
     // A new id never had words in the index (ids are never reused).
-    if !matches!(result, Upsert::Inserted) {
-        search.replaced.push(id);
-    }
-    search.add(id, &meta.title, meta.author.as_deref().unwrap_or(""), &body.plain_text);
+    let had_words = !matches!(result, Upsert::Inserted);
+    search.add(id, had_words, &meta.title, meta.author.as_deref().unwrap_or(""), &body.plain_text);
     Ok(result)
 }
 
 /// Stories' words for the search index, written together by [`SearchRows::write`].
 #[derive(Default)]
 pub(super) struct SearchRows {
-    /// `[id, title, author, text]` per story, folded (see `search_fold`), as a JSON array.
+    /// `(id, title, author, text)` per story, folded (see `search_fold`).
     rows: Vec<(i64, String, String, String)>,
     /// Stories whose old words go first.
     replaced: Vec<i64>,
 }
 
 impl SearchRows {
-    pub(super) fn add(&mut self, id: i64, title: &str, author: &str, text: &str) {
+    /// Adds a story's words; `had_words` when the index may hold older ones, which go first.
+    pub(super) fn add(&mut self, id: i64, had_words: bool, title: &str, author: &str, text: &str) {
+        if had_words {
+            self.replaced.push(id);
+        }
         let fold = |s: &str| search_fold(s).into_owned();
         self.rows.push((id, fold(title), fold(author), fold(text)));
     }

@@ -232,7 +232,7 @@ impl Store {
             let mut rows = entries.query([])?;
             while let Some(row) = rows.next()? {
                 let text = |i| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
-                search.add(row.get(0)?, text(1)?, text(2)?, text(3)?);
+                search.add(row.get(0)?, false, text(1)?, text(2)?, text(3)?);
                 if search.len() == 1000 {
                     search.write(&tx)?;
                 }
