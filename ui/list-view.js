@@ -50,6 +50,11 @@ export function createListView() {
     return row;
   }
 
+  /** The size of the set the rows belong to: unknown (-1) while more pages may follow. */
+  function setSize() {
+    return state.next ? "-1" : String(state.entries.length);
+  }
+
   function fill(row, entry, index) {
     const title = entry.title || "(untitled)";
     const when = relativeTime(entry.published);
@@ -63,7 +68,7 @@ export function createListView() {
     row.classList.toggle("is-open", entry.id === state.openId);
     row.setAttribute("aria-selected", String(entry.id === state.selectedId));
     row.setAttribute("aria-posinset", String(index + 1));
-    row.setAttribute("aria-setsize", state.next ? "-1" : String(state.entries.length));
+    row.setAttribute("aria-setsize", setSize());
     const label = [title, entry.source_title, entry.read ? "read" : "unread"];
     if (entry.bookmarked) label.push("bookmarked");
     if (when) label.push(when);
@@ -81,7 +86,6 @@ export function createListView() {
    * are as they were but for the size of the set. */
   function render(appended = false) {
     const entries = state.entries;
-    const setSize = state.next ? "-1" : String(entries.length);
     canvas.style.height = `${entries.length * rowHeight}px`;
     const top = list.scrollTop;
     const height = list.clientHeight || window.innerHeight;
@@ -100,8 +104,8 @@ export function createListView() {
     }
     for (const [id, i] of wanted) {
       let row = rendered.get(id);
-      if (row && appended === true && row.dataset.index === String(i)) {
-        row.setAttribute("aria-setsize", setSize);
+      if (row && appended && row.dataset.index === String(i)) {
+        row.setAttribute("aria-setsize", setSize());
         continue;
       }
       if (!row) {

@@ -7,6 +7,15 @@ import { baseFixture, bulkFixture, STORY } from "./fixtures.mjs";
 
 const env = setup({ before, after });
 
+/** Scrolls the list to its end, which asks for the next page. */
+const scrollToEnd = (list) => list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+
+/** How many stories the list holds once no page is loading (its canvas is one row height per story). */
+async function storiesListed(page) {
+  await page.waitForFunction(() => document.getElementById("entry-list").getAttribute("aria-busy") === "false");
+  return page.evaluate(() => parseFloat(document.getElementById("list-canvas").style.height) / 98);
+}
+
 test("the first stories are on screen before the sources pane is built", async () => {
   // Which of the two first has rows added to the document, in the order the additions were made.
   const watch = () => {
@@ -74,18 +83,18 @@ test("stories load 100 at a time with the cursor, and only the rows in view exis
     window.__fake.calls.pop();
     return page.next;
   });
-  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await scrollToEnd(list);
   calls = await app.waitForCalls("list_entries", 2);
   assert.deepEqual(calls[1].args, { query: { limit: 100, before: firstNext } });
 
   await page.waitForFunction(() => document.getElementById("list-canvas").style.height === `${200 * 98}px`);
-  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await scrollToEnd(list);
   calls = await app.waitForCalls("list_entries", 3);
   // 8 stories of the base fixture, then the archive from 1000 down: the second page ends at 1191.
   assert.equal(calls[2].args.query.before.id, 1191);
   await page.waitForFunction(() => document.getElementById("list-canvas").style.height === `${258 * 98}px`);
 
-  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await scrollToEnd(list);
   const lastRow = page.locator(".entry-row", { hasText: "Archive story 250" });
   await lastRow.waitFor();
   assert.equal(await lastRow.getAttribute("aria-setsize"), "258");
@@ -105,12 +114,10 @@ test("a story edited to an older date is listed once when a later page brings it
     window.__fake.db.entries.find((e) => e.title === "Archive story 1").published = "2001-01-01T00:00:00Z";
   });
   for (const pages of [2, 3]) {
-    await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await scrollToEnd(list);
     await app.waitForCalls("list_entries", pages);
   }
-  await page.waitForFunction(() => document.getElementById("entry-list").getAttribute("aria-busy") === "false");
-  const canvas = await page.evaluate(() => document.getElementById("list-canvas").style.height);
-  assert.equal(canvas, `${258 * 98}px`, "258 stories, the edited one among them once");
+  assert.equal(await storiesListed(page), 258, "the edited story among them once");
   assert.deepEqual(app.problems, []);
   await app.close();
 });
@@ -119,9 +126,9 @@ test("a row removed by cleanup leaves no story uncounted against listing one twi
   const app = await openApp(env.browser, env.server, bulkFixture(250));
   const { page } = app;
   const list = page.locator("#entry-list");
-  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await scrollToEnd(list);
   await app.waitForCalls("list_entries", 2);
-  await page.waitForFunction(() => document.getElementById("list-canvas").style.height === `${200 * 98}px`);
+  assert.equal(await storiesListed(page), 200);
   // Back in the first page, a story there turns out to be gone when opened: its row goes.
   await list.evaluate((el) => { el.scrollTop = 90 * 98; });
   const gone = 1087;
@@ -135,11 +142,9 @@ test("a row removed by cleanup leaves no story uncounted against listing one twi
   await page.evaluate(() => {
     window.__fake.db.entries.find((e) => e.id === 1092).published = "2001-01-01T00:00:00Z";
   });
-  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await scrollToEnd(list);
   await app.waitForCalls("list_entries", 3);
-  await page.waitForFunction(() => document.getElementById("entry-list").getAttribute("aria-busy") === "false");
-  const canvas = await page.evaluate(() => document.getElementById("list-canvas").style.height);
-  assert.equal(canvas, `${257 * 98}px`, "258 stories but the one gone, the edited one once");
+  assert.equal(await storiesListed(page), 257, "258 stories but the one gone, the edited one once");
   assert.deepEqual(app.problems, []);
   await app.close();
 });
@@ -156,7 +161,7 @@ test("a page arriving leaves the rows on screen as they are", async () => {
       return invoke(cmd, args);
     };
   });
-  await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await scrollToEnd(list);
   await page.waitForFunction(() => typeof window.__release === "function");
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   const shown = await page.evaluate(() => {
@@ -169,7 +174,7 @@ test("a page arriving leaves the rows on screen as they are", async () => {
   });
   assert.ok(shown > 0);
   await page.evaluate(() => window.__release());
-  await page.waitForFunction(() => document.getElementById("list-canvas").style.height === `${200 * 98}px`);
+  assert.equal(await storiesListed(page), 200);
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   assert.equal(await page.evaluate(() => window.__retitled), 0, "no row on screen was written again");
   assert.deepEqual(app.problems, []);
