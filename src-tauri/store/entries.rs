@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::images::{add_icon, link_images};
-use super::query::search_fold;
+use super::query::search_words;
 use super::{Store, now};
 use crate::error::{Error, Result};
 use crate::localize::clean_stored_again;
@@ -350,7 +350,7 @@ fn upsert_entry(
 /// Stories' words for the search index, written together by [`SearchRows::write`].
 #[derive(Default)]
 pub(super) struct SearchRows {
-    /// `(id, title, author, text)` per story, folded (see `search_fold`).
+    /// `(id, title, author, text)` per story, as words (see `search_words`).
     rows: Vec<(i64, String, String, String)>,
     /// Stories whose old words go first.
     replaced: Vec<i64>,
@@ -362,8 +362,12 @@ impl SearchRows {
         if had_words {
             self.replaced.push(id);
         }
-        let fold = |s: &str| search_fold(s).into_owned();
-        self.rows.push((id, fold(title), fold(author), fold(text)));
+        let words = |s: &str| {
+            let mut words = String::with_capacity(s.len());
+            search_words(s, &mut words);
+            words
+        };
+        self.rows.push((id, words(title), words(author), words(text)));
     }
 
     pub(super) fn len(&self) -> usize {

@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_offline.sql"),
     include_str!("migrations/0005_manage.sql"),
     include_str!("migrations/0006_counts.sql"),
+    include_str!("migrations/0007_search_words.sql"),
 ];
 
 /// How long a statement waits for another connection's write lock before it reports the cache locked.
@@ -211,7 +212,7 @@ impl Store {
         Ok(())
     }
 
-    /// Indexes every entry again when the index was folded by an older [`query::search_fold`], or by one this
+    /// Indexes every entry again when the index was folded by an older [`query::search_words`], or by one this
     /// cache does not know of: the first versions indexed text as it came (so `ёлка` could not be found
     /// once queries were folded), and none recorded the version, which costs every older cache one
     /// indexing, once.

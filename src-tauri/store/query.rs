@@ -136,29 +136,114 @@ fn summary_from_row(r: &Row) -> rusqlite::Result<EntrySummary> {
     })
 }
 
-/// The version of [`search_fold`]'s table. Change the table, bump it: opening a cache indexed with an
-/// older one indexes every entry again (`Store::refold_search`).
-pub(crate) const SEARCH_FOLD_VERSION: i64 = 1;
+/// The version of [`search_words`]. Change what it writes, bump it: opening a cache indexed with an older
+/// one indexes every entry again (`Store::refold_search`).
+pub(crate) const SEARCH_FOLD_VERSION: i64 = 2;
 
-/// Folds letters that readers type interchangeably, for the index and the query alike: Russian ё/е, and
-/// the Arabic yeh and kaf that Arabic keyboards give for Persian ی and ک. (Case and Latin diacritics are
-/// folded by the tokenizer.)
-pub(crate) fn search_fold(text: &str) -> std::borrow::Cow<'_, str> {
-    const FOLDS: [(char, char); 6] = [('ё', 'е'), ('Ё', 'Е'), ('ي', 'ی'), ('ى', 'ی'), ('ك', 'ک'), ('ة', 'ه')];
-    if !text.chars().any(|c| FOLDS.iter().any(|(from, _)| *from == c)) {
-        return std::borrow::Cow::Borrowed(text);
+/// Writes the words of `text` to `out` as the index holds them, one space between words, for stories and
+/// queries alike. FTS5's `ascii` tokenizer then only splits at the spaces: the words are taken here, where
+/// a sync takes them outside the store's single writer, and every script is read the same way.
+///
+/// A word is a run of letters and digits. Folded on the way, as readers type them interchangeably: case;
+/// the diacritics of Latin letters (`café`, `cafe`); Russian ё and е; the Arabic yeh, kaf and teh marbuta
+/// that Arabic keyboards give for the Persian letters; Persian and Arabic digits. Arabic-script vowel marks
+/// and the tatweel that stretches a word are dropped, so a word reads the same with or without them.
+/// Everything else (punctuation, spaces, the zero-width non-joiner inside Persian words) parts words.
+pub(crate) fn search_words(text: &str, out: &mut String) {
+    let mut in_word = false;
+    let start_word = |out: &mut String, in_word: &mut bool| {
+        if !*in_word && !out.is_empty() {
+            out.push(' ');
+        }
+        *in_word = true;
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                start_word(out, &mut in_word);
+                out.push(c.to_ascii_lowercase());
+            } else {
+                in_word = false;
+            }
+            continue;
+        }
+        if is_mark_dropped(c) {
+            continue;
+        }
+        let c = fold_letter(c);
+        if !c.is_alphanumeric() {
+            in_word = false;
+            continue;
+        }
+        start_word(out, &mut in_word);
+        if c.is_uppercase() || is_latin(c) {
+            c.to_lowercase().for_each(|lower| push_without_diacritics(lower, out));
+        } else {
+            out.push(c);
+        }
     }
-    text.chars().map(|c| FOLDS.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to)).collect()
+}
+
+/// A Latin letter with its diacritics taken off (`é` to `e`); any other character as it is, but a mark
+/// that lowercasing left (`İ` lowercases to `i` and a dot above).
+fn push_without_diacritics(c: char, out: &mut String) {
+    if is_latin(c) {
+        unicode_normalization::char::decompose_canonical(c, |part| {
+            if !is_mark_dropped(part) {
+                out.push(part);
+            }
+        });
+    } else if !is_mark_dropped(c) {
+        out.push(c);
+    }
+}
+
+/// Letters beyond ASCII that may carry diacritics: Latin-1, Latin Extended-A and -B, Latin Extended
+/// Additional.
+fn is_latin(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+}
+
+/// Combining diacritics, the Arabic-script vowel and Quranic marks, and the tatweel.
+fn is_mark_dropped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+            | '\u{0610}'..='\u{061A}'
+            | '\u{064B}'..='\u{065F}'
+            | '\u{0640}'
+            | '\u{0670}'
+            | '\u{06D6}'..='\u{06ED}'
+    )
+}
+
+fn fold_letter(c: char) -> char {
+    match c {
+        'ё' | 'Ё' => 'е',
+        'ي' | 'ى' => 'ی',
+        'ك' => 'ک',
+        'ة' => 'ه',
+        // Persian and Arabic-Indic digits.
+        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+        _ => c,
+    }
 }
 
 /// Plain words to an FTS5 query: every word must match, the last as a prefix. Each word is quoted, so
 /// nothing the reader types is FTS5 syntax. `None` when no word is left to search for.
 pub(crate) fn fts_query(search: &str) -> Option<String> {
-    let search = search_fold(search);
     let words: Vec<String> = search
         .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .filter_map(|w| {
+            let mut folded = String::new();
+            search_words(w, &mut folded);
+            (!folded.is_empty()).then(|| format!("\"{folded}\""))
+        })
         .collect();
     let last = words.len().checked_sub(1)?;
     Some(

@@ -35,6 +35,12 @@ fn source(store: &mut Store, url: &str) -> i64 {
     store.add_source(&NewSource { url: url.into(), title: "Src".into(), ..Default::default() }).unwrap()
 }
 
+/// The titles a search for `text` lists, newest first.
+fn titles_found(store: &Store, text: &str) -> Vec<String> {
+    let filter = EntryFilter { search: Some(text.into()), ..all(10) };
+    store.list_entries(&filter).unwrap().into_iter().map(|e| e.title).collect()
+}
+
 fn all(limit: u32) -> EntryFilter {
     EntryFilter { limit, ..Default::default() }
 }
@@ -136,10 +142,7 @@ fn searches_cyrillic_persian_and_prefixes() {
         entry("en", "Café owner released", "The court released him"),
     ];
     store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &entries).unwrap();
-    let search = |q: &str| -> Vec<String> {
-        let filter = EntryFilter { search: Some(q.into()), ..all(10) };
-        store.list_entries(&filter).unwrap().into_iter().map(|e| e.title).collect()
-    };
+    let search = |q: &str| titles_found(&store, q);
     assert_eq!(search("москве"), ["Суд над журналистом"]);
     assert_eq!(search("оглашен"), ["Суд над журналистом"], "ё and е are one letter to a searcher");
     assert_eq!(search("تهران اعلام"), ["دادگاه روزنامه‌نگار"]);
@@ -156,6 +159,39 @@ fn searches_cyrillic_persian_and_prefixes() {
 }
 
 #[test]
+fn words_are_split_and_folded_the_same_in_every_script() {
+    let words = |text: &str| {
+        let mut out = String::new();
+        query::search_words(text, &mut out);
+        out
+    };
+    assert_eq!(words("Café, ÉTÉ: naïve İstanbul!"), "cafe ete naive istanbul");
+    assert_eq!(words("e-mail_ID 2024"), "e mail id 2024");
+    assert_eq!(words("Приговор ОГЛАШЁН"), "приговор оглашен");
+    assert_eq!(words("Мой дом"), "мой дом", "й is a letter of its own, not и with a mark");
+    assert_eq!(words("ҰСТАЛДЫ Әділет"), "ұсталды әділет");
+    assert_eq!(words("روزنامه‌نگار"), "روزنامه نگار", "the zero-width non-joiner parts the word, as typed");
+    assert_eq!(words("کِتابِ بـــرای"), "کتاب برای", "vowel marks and the tatweel go");
+    assert_eq!(words("حكم يك"), "حکم یک");
+    assert_eq!(words("سال ۱۴۰۳ و ٢٠٢٤"), "سال 1403 و 2024");
+    assert_eq!(words(" «» — … "), "");
+}
+
+#[test]
+fn a_search_finds_words_written_with_marks_or_other_digits() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let entries = [entry("fa", "حکمِ دادگاه", "در سال ۱۴۰۳ اعلام شد"), entry("en", "Other", "Nothing")];
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &entries).unwrap();
+    let search = |q: &str| titles_found(&store, q);
+    assert_eq!(search("حکم"), ["حکمِ دادگاه"]);
+    assert_eq!(search("حکمِ"), ["حکمِ دادگاه"]);
+    assert_eq!(search("1403"), ["حکمِ دادگاه"]);
+    assert_eq!(search("۱۴۰"), ["حکمِ دادگاه"], "the last word is a prefix in any digits");
+    assert_eq!(search("1404"), Vec::<String>::new());
+}
+
+#[test]
 fn edited_stories_are_found_by_their_new_words_only_and_the_others_still_are() {
     let (_dir, mut store) = open();
     let src = source(&mut store, "https://a.example/feed");
@@ -164,10 +200,7 @@ fn edited_stories_are_found_by_their_new_words_only_and_the_others_still_are() {
     store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &first).unwrap();
     let edited = [entry("a", "Hearing resumed", "The judge came back"), other, entry("c", "Третья", "Суд начался")];
     store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &edited).unwrap();
-    let search = |q: &str| -> Vec<String> {
-        let filter = EntryFilter { search: Some(q.into()), ..all(10) };
-        store.list_entries(&filter).unwrap().into_iter().map(|e| e.title).collect()
-    };
+    let search = |q: &str| titles_found(&store, q);
     assert_eq!(search("adjourned"), Vec::<String>::new());
     assert_eq!(search("early"), Vec::<String>::new());
     assert_eq!(search("judge back"), ["Hearing resumed"]);
