@@ -15,6 +15,10 @@ use crate::rewriting::{element, text};
 const BLOCKS: &str = "p, div, br, li, tr, h1, h2, h3, h4, h5, h6, blockquote, pre, figure, figcaption, \
                       section, article, header, footer, aside, table, ul, ol, dl, dt, dd, hr";
 
+/// [`BLOCKS`], one name each, for a look-up per tag.
+static BLOCK_NAMES: std::sync::LazyLock<Vec<&str>> =
+    std::sync::LazyLock::new(|| BLOCKS.split(',').map(str::trim).collect());
+
 /// Elements whose contents a reader never sees as text, even when the parser calls them character data
 /// (a `<script>` inside `<svg>` is).
 const HIDDEN: &str = "script, style, svg, math, template, noscript, iframe, object, textarea, select, title, head";
@@ -94,17 +98,48 @@ pub(crate) const BLOCK_START: char = '\u{1}';
 
 /// Whether a start tag named `name` starts a new line of text.
 pub(crate) fn is_block(name: &str) -> bool {
-    BLOCKS.split(',').any(|block| block.trim() == name)
+    BLOCK_NAMES.contains(&name)
 }
 
-/// Collapses every run of whitespace to one space and trims the ends.
+/// Collapses every run of whitespace (Unicode's, as [`char::is_whitespace`] has it) to one space and
+/// trims the ends. It reads bytes, and decodes only those that can start a wide space: the text of every
+/// story passes through here.
 pub fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
+    let mut push_word = |word: &str| {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
+    };
+    let bytes = s.as_bytes();
+    let mut word_start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let width = match bytes[i] {
+            0..=0x7F => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        let space = match bytes[i] {
+            b'\t'..=b'\r' | b' ' => true,
+            // U+0085 and U+00A0; U+1680; U+2000 to U+205F; U+3000.
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => s[i..i + width].starts_with(char::is_whitespace),
+            _ => false,
+        };
+        match (space, word_start) {
+            (true, Some(start)) => {
+                push_word(&s[start..i]);
+                word_start = None;
+            }
+            (false, None) => word_start = Some(i),
+            _ => {}
+        }
+        i += width;
+    }
+    if let Some(start) = word_start {
+        push_word(&s[start..]);
     }
     out
 }
@@ -159,6 +194,24 @@ mod tests {
     fn leaves_plain_text_alone_but_collapses_whitespace() {
         assert_eq!(html_to_text("  Суд над   журналистом \n"), "Суд над журналистом");
         assert_eq!(html_to_text("3 < 4 and 5 > 2"), "3 < 4 and 5 > 2");
+    }
+
+    #[test]
+    fn collapses_every_unicode_space_as_splitting_at_them_would() {
+        let spaces: Vec<char> = (0..=0x3000u32).filter_map(char::from_u32).filter(|c| c.is_whitespace()).collect();
+        assert_eq!(spaces.len(), 25, "the White_Space characters up to U+3000");
+        let mut text = String::from("  Суд");
+        for (i, space) in spaces.iter().enumerate() {
+            // Each space, and beside it its neighbour in UTF-8, which is no space (U+0084, U+2060...).
+            let near = char::from_u32(*space as u32 + 1).unwrap();
+            text.push_str(&format!("{space}w{i}{near}x{space}{space}"));
+        }
+        text.push_str("\u{200c}end\u{a0}");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(collapse_whitespace(&text), words.join(" "));
+        assert!(collapse_whitespace(&text).starts_with("Суд w0"));
+        assert_eq!(collapse_whitespace(" \u{3000}\n"), "");
+        assert_eq!(collapse_whitespace("one"), "one");
     }
 
     #[test]

@@ -167,6 +167,12 @@ pub(crate) fn search_words(text: &str, out: &mut String) {
             }
             continue;
         }
+        // Most words beyond ASCII are Cyrillic or Arabic-script, whose letters need no table to fold.
+        if let Some(letter) = common_letter(c) {
+            start_word(out, &mut in_word);
+            out.push(letter);
+            continue;
+        }
         if is_mark_dropped(c) {
             continue;
         }
@@ -181,6 +187,20 @@ pub(crate) fn search_words(text: &str, out: &mut String) {
         } else {
             out.push(c);
         }
+    }
+}
+
+/// A Russian letter or a letter of the Arabic alphabet as a word holds it, folded; `None` for any other
+/// character, which takes the general path.
+fn common_letter(c: char) -> Option<char> {
+    match c {
+        'ё' | 'Ё' => Some('е'),
+        'а'..='я' | 'ѐ'..='џ' => Some(c),
+        'А'..='Я' => char::from_u32(c as u32 + 0x20),
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50),
+        // The Arabic letters but the tatweel (U+0640), the Persian ones among them.
+        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' => Some(fold_letter(c)),
+        _ => None,
     }
 }
 

@@ -175,6 +175,19 @@ fn words_are_split_and_folded_the_same_in_every_script() {
     assert_eq!(words("حكم يك"), "حکم یک");
     assert_eq!(words("سال ۱۴۰۳ و ٢٠٢٤"), "سال 1403 و 2024");
     assert_eq!(words(" «» — … "), "");
+    // The letters folded without a table fold as the tables do.
+    let arabic = ('\u{0621}'..='\u{063A}').chain('\u{0641}'..='\u{064A}').chain('\u{0671}'..='\u{06D3}');
+    for c in ('\u{0400}'..='\u{045F}').chain(arabic) {
+        let folded = |l| match l {
+            'ё' => 'е',
+            'ي' | 'ى' => 'ی',
+            'ك' => 'ک',
+            'ة' => 'ه',
+            _ => l,
+        };
+        assert!(c.is_alphabetic(), "{c:?}");
+        assert_eq!(words(&c.to_string()), c.to_lowercase().map(folded).collect::<String>(), "{c:?}");
+    }
 }
 
 #[test]
