@@ -24,7 +24,7 @@
 mod embed;
 mod rewrite;
 
-pub(crate) use rewrite::is_tracking_pixel;
+pub(crate) use rewrite::{has_start_tag, is_tracking_pixel};
 
 use std::borrow::Cow;
 use std::cell::RefCell;

@@ -97,9 +97,8 @@ fn upgrade_atom03(text: &str) -> std::borrow::Cow<'_, str> {
 /// quick-xml itself, so a declaration shown inside CDATA or a comment is text, as it should be; only
 /// documents that spell `<?xml` past their start are scanned at all.
 fn declares_xml_again(text: &str) -> bool {
-    let spelled_again = text.match_indices("<?").any(|(at, _)| {
-        at > 0 && text.as_bytes().get(at + 2..at + 5).is_some_and(|name| name.eq_ignore_ascii_case(b"xml"))
-    });
+    let spelled_again = memchr::memmem::find_iter(text.as_bytes(), b"<?")
+        .any(|at| at > 0 && text.as_bytes().get(at + 2..at + 5).is_some_and(|name| name.eq_ignore_ascii_case(b"xml")));
     if !spelled_again {
         return false;
     }
@@ -216,7 +215,7 @@ fn convert_entry(entry: Entry, feed_url: &Url, feed_lang: Option<&str>, feed_aut
     ]);
     // A picture that comes only as an enclosure or a media thumbnail is shown above the text, so it is
     // kept like any other. Added after the fingerprint: it says nothing the feed did not already say.
-    if !raw_html.to_ascii_lowercase().contains("<img")
+    if !crate::sanitize::has_start_tag(&raw_html, &["<img"])
         && let Some(picture) = enclosure_image(&entry)
     {
         let figure = format!("<figure><img src=\"{}\" alt=\"\"></figure>", htmlize::escape_attribute(picture));

@@ -125,3 +125,26 @@ fn an_xml_declaration_inside_cdata_is_text() {
     assert_eq!(feed.entries.len(), 1);
     assert!(feed.entries[0].raw_html.contains("encoding=\"koi8-r\"?>"), "{}", feed.entries[0].raw_html);
 }
+
+#[test]
+fn an_enclosed_picture_goes_above_a_text_with_none_of_its_own_in_any_case() {
+    let item = |description: &str| {
+        format!(
+            "<rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\"><channel><title>T</title><item>\
+             <title>x</title><description>{description}</description>\
+             <enclosure url=\"https://img.example.org/court.jpg\" length=\"1\" type=\"image/jpeg\"/>\
+             </item></channel></rss>"
+        )
+    };
+    let without = parse(&item("&lt;p&gt;Words only.&lt;/p&gt;"));
+    assert_eq!(
+        without.entries[0].raw_html,
+        "<figure><img src=\"https://img.example.org/court.jpg\" alt=\"\"></figure><p>Words only.</p>"
+    );
+    for own in
+        ["&lt;img src=\"a.jpg\"&gt;", "&lt;IMG SRC=\"a.jpg\"&gt;", "&lt;p&gt;x&lt;/p&gt;&lt;Img src=\"a.jpg\"&gt;"]
+    {
+        let with = parse(&item(own));
+        assert!(!with.entries[0].raw_html.contains("court.jpg"), "{own}: {}", with.entries[0].raw_html);
+    }
+}

@@ -55,9 +55,9 @@ pub(super) fn prepare<'a>(html: &'a str, base: Option<&Url>) -> Cow<'a, str> {
 
 /// Whether `html` has one of `tags` (each `<` and a lowercase name) in any case: a pixel spelled `<Img`
 /// must not slip past the shortcut above. A name that only starts like one of them counts too.
-fn has_start_tag(html: &str, tags: &[&str]) -> bool {
+pub(crate) fn has_start_tag(html: &str, tags: &[&str]) -> bool {
     let bytes = html.as_bytes();
-    bytes.iter().enumerate().filter(|(_, b)| **b == b'<').any(|(at, _)| {
+    memchr::memchr_iter(b'<', bytes).any(|at| {
         let rest = &bytes[at..];
         tags.iter().any(|tag| rest.get(..tag.len()).is_some_and(|start| start.eq_ignore_ascii_case(tag.as_bytes())))
     })
