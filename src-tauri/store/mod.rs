@@ -304,6 +304,10 @@ fn sqlite_error(code: std::os::raw::c_int, message: &str) -> Error {
 fn ready_connection(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // A checkpoint, which copies the write-ahead log into the database and waits for the disk twice, every
+    // 4,000 pages (16 MB) of log instead of SQLite's 1,000: a sync storing thousands of stories spent a
+    // tenth of its writer's time in them. The log stays at most that long, and goes when the cache closes.
+    conn.pragma_update(None, "wal_autocheckpoint", 4000)?;
     // A plan that does not depend on the values bound. Without this SQLite compiles a statement with a
     // LEFT JOIN and a parameter again on every call (the list, an open, the upsert's look-up): the
     // statement cache then saves nothing, at 20-30 us a call. The store runs no ANALYZE, so the plans

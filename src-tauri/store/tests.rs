@@ -601,6 +601,10 @@ fn a_second_connection_shares_the_cache_without_checking_it_again() {
     assert_eq!(journal, "wal");
     let foreign_keys: i64 = reader.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
     assert_eq!(foreign_keys, 1);
+    for store in [&writer, &reader] {
+        let pages: i64 = store.conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0)).unwrap();
+        assert_eq!(pages, 4000, "a checkpoint every 16 MB of log");
+    }
 }
 
 /// Each source's kept counts against counting its stories.
