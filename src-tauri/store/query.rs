@@ -195,10 +195,9 @@ pub(crate) fn search_words(text: &str, out: &mut String) {
 /// character, which takes the general path.
 fn common_letter(c: char) -> Option<char> {
     match c {
-        'ё' | 'Ё' => Some('е'),
-        'а'..='я' | 'ѐ'..='џ' => Some(c),
+        'а'..='я' | 'ѐ'..='џ' => Some(fold_letter(c)),
         'А'..='Я' => char::from_u32(c as u32 + 0x20),
-        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50),
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50).map(fold_letter),
         // The Arabic letters but the tatweel (U+0640), the Persian ones among them.
         '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' => Some(fold_letter(c)),
         _ => None,
