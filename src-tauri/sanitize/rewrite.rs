@@ -19,10 +19,9 @@ use super::{clean_with_policy, decoded_attribute, resolve};
 use crate::rewriting::{element, text};
 use crate::text::collapse_whitespace;
 
-/// Start tags this pass acts on; a post with none of them skips it. The HTML parser turns `<image>` into
-/// `<img>`, so it counts too.
-const REWRITTEN_TAGS: &[&str] =
-    &["<img", "<image", "<source", "<iframe", "<embed", "<object", "<video", "<audio", "<noscript"];
+/// Start tags this pass acts on, besides `<img>`; a post with none of them and no picture this pass would
+/// change skips it. The HTML parser turns `<image>` into `<img>`, so it counts too.
+const REWRITTEN_TAGS: &[&str] = &["<image", "<source", "<iframe", "<embed", "<object", "<video", "<audio", "<noscript"];
 
 /// Where lazy loaders keep a picture's real URL until their script moves it to `src`, in order of
 /// preference.
@@ -43,7 +42,8 @@ type Settings<'h> = RewriteStrSettings<'h, 'static>;
 
 /// Rewrites `html` for the allow-list, or borrows it when there is nothing to rewrite.
 pub(super) fn prepare<'a>(html: &'a str, base: Option<&Url>) -> Cow<'a, str> {
-    if !has_start_tag(html, REWRITTEN_TAGS) {
+    let pictures_to_rewrite = || has_start_tag(html, &["<img"]) && may_change_pictures(html);
+    if !has_start_tag(html, REWRITTEN_TAGS) && !pictures_to_rewrite() {
         return Cow::Borrowed(html);
     }
     // Only a post with a `<noscript>` has stand-ins to follow, at every element and every piece of text.
@@ -60,6 +60,40 @@ pub(crate) fn has_start_tag(html: &str, tags: &[&str]) -> bool {
     memchr::memchr_iter(b'<', bytes).any(|at| {
         let rest = &bytes[at..];
         tags.iter().any(|tag| rest.get(..tag.len()).is_some_and(|start| start.eq_ignore_ascii_case(tag.as_bytes())))
+    })
+}
+
+/// Whether this pass may change some `<img>` of a post with no other tag it acts on: an attribute that
+/// names a lazy loader's `data-` URL, or a `width` or `height` that may size a tracking pixel (at most 1;
+/// see [`is_tracking_pixel`]). Read off the raw markup at each `=`, with the name before it: a value
+/// that does not plainly start with a number above 1 (an entity, a sign, a space inside the quotes)
+/// counts as a pixel's, so the pass runs whenever it is unsure. A post whose pictures have plain sizes
+/// and no `data-` attributes (most) skips it.
+fn may_change_pictures(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    let is_space = |b: &u8| matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
+    memchr::memchr_iter(b'=', bytes).any(|at| {
+        let before = &bytes[..at];
+        let name_end = before.iter().rposition(|b| !is_space(b)).map_or(0, |i| i + 1);
+        let name_start = before[..name_end]
+            .iter()
+            .rposition(|b| is_space(b) || matches!(b, b'<' | b'/' | b'"' | b'\'' | b'>' | b'='))
+            .map_or(0, |i| i + 1);
+        let name = &before[name_start..name_end];
+        if name.get(..5).is_some_and(|start| start.eq_ignore_ascii_case(b"data-")) {
+            return true;
+        }
+        if !name.eq_ignore_ascii_case(b"width") && !name.eq_ignore_ascii_case(b"height") {
+            return false;
+        }
+        let value = &bytes[at + 1..];
+        let value = &value[value.iter().position(|b| !is_space(b)).unwrap_or(value.len())..];
+        let value = value.strip_prefix(b"\"").or_else(|| value.strip_prefix(b"'")).unwrap_or(value);
+        let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+        // Leading zeros aside, a number above 1 has two digits or more, or one above 1.
+        let zeros = value[..digits].iter().take_while(|&&b| b == b'0').count();
+        let number = &value[zeros..digits];
+        digits == 0 || number.len() < 2 && number.first().is_none_or(|&d| d <= b'1')
     })
 }
 
@@ -337,6 +371,44 @@ mod tests {
     fn drops_one_pixel_tracking_images() {
         let out = clean(r#"<p>Text<img src="https://t.example.com/p.gif" width="1" height="1"></p>"#);
         assert_eq!(out, "<p>Text</p>");
+    }
+
+    /// Pictures only this pass changes are seen by the shortcut that lets plain ones skip it, however
+    /// their sizes and lazy URLs are spelled.
+    #[test]
+    fn only_plain_pictures_skip_the_pass() {
+        let pixels = [
+            r#"<img src="p.gif" width="1" height="1">"#,
+            r#"<img src="p.gif" height = '0'>"#,
+            r#"<IMG SRC=p.gif WIDTH=01 HEIGHT=001>"#,
+            r#"<img src="p.gif" width="&#49;" height="&#x31;">"#,
+            r#"<img src="p.gif" width=" 1" height=" 1">"#,
+            r#"<img src="p.gif" width="+1" height="+1">"#,
+            r#"<img src="p.gif" width="1px" height="1px">"#,
+            r#"<img src="p.gif" width="0">"#,
+            r#"<img src="p.gif"	width	=	"1"	height="1">"#,
+        ];
+        for post in pixels {
+            assert!(super::may_change_pictures(post), "{post}");
+            assert_eq!(clean(&format!("<p>Text{post}</p>")), "<p>Text</p>", "{post}");
+        }
+        for post in [r#"<img src="" data-src="b.png">"#, r#"<IMG DATA-SRC=b.png>"#] {
+            assert!(super::may_change_pictures(post), "{post}");
+            assert!(clean(post).contains("https://news.example.org/2026/11/b.png"), "{post}: {}", clean(post));
+        }
+        let plain = [
+            r#"<figure><img src="a.png" width="640" height="360" alt="Steps"><figcaption>Steps</figcaption></figure>"#,
+            r#"<p onclick="alert(1)">Hostile <img src=x onerror=alert(1)></p>"#,
+            r#"<a href="https://example.org/rooms?width=1"><img src="a.png" width="10" height="0010"></a>"#,
+            r#"<img src="a.png" width="2" height="99999999999999999999">"#,
+            r#"<p>x = 1, width = 0</p><img src="a.png">"#,
+        ];
+        let base = Url::parse("https://news.example.org/2026/11/story.html").unwrap();
+        for post in plain {
+            assert!(!super::may_change_pictures(post) || post.contains("width = 0"), "{post}");
+            let rewritten = super::rewrite(post, Some(&base), super::Scope::PostWithoutNoscript).unwrap();
+            assert_eq!(clean(post), crate::sanitize::clean_with_policy(&rewritten, Some(&base)), "{post}");
+        }
     }
 
     #[test]
