@@ -59,6 +59,9 @@ pub struct CleanEntry {
     pub images: Vec<String>,
     /// What fetching the article page gave, when it was tried in this sync.
     pub extract: Option<Extraction>,
+    /// The words of its title, author and `plain_text` for the search index, taken by the cleaning stage
+    /// so that the store's single writer need not; `None` has the store take them.
+    pub words: Option<crate::store::SearchWords>,
 }
 
 /// The result of one attempt to take an entry's full text from its article page.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -31,7 +31,8 @@ use crate::pictures::fetch_picture;
 use crate::schedule;
 use crate::settings::{CacheSettings, SyncSettings};
 use crate::store::{
-    self, FeedFacts, FetchRecord, KnownEntries, MAX_ATTEMPTS, NewSource, PendingPicture, SourceTarget, Store,
+    self, FeedFacts, FetchRecord, KnownEntries, MAX_ATTEMPTS, NewSource, PendingPicture, SearchWords, SourceTarget,
+    Store,
 };
 
 /// The cache, shared by the tasks of a sync. One writer at a time.
@@ -121,6 +122,32 @@ pub struct Progress<'a> {
     pub result: std::result::Result<&'a RefreshOutcome, &'a SyncError>,
 }
 
+/// The connections a sync's refreshes share: at most so many at once, and so many to one host. A
+/// refresh holds its host's slot and a global one only while it waits on the network (its feed, then
+/// its article pages and embed cards, if any), not while its feed is parsed, cleaned and stored, so
+/// the next feeds arrive meanwhile.
+#[derive(Clone)]
+struct Connections {
+    host: Arc<Semaphore>,
+    global: Arc<Semaphore>,
+}
+
+impl Connections {
+    /// One connection: a refresh on its own.
+    fn one() -> Connections {
+        Connections { host: Arc::new(Semaphore::new(1)), global: Arc::new(Semaphore::new(1)) }
+    }
+
+    /// Waits for the host first, so a busy host does not hold global slots other hosts could use.
+    async fn open(&self) -> Result<(OwnedSemaphorePermit, OwnedSemaphorePermit)> {
+        // Never closed, so the waits cannot fail.
+        let closed = |e: tokio::sync::AcquireError| Error::Internal(format!("no connection slot: {e}"));
+        let host = self.host.clone().acquire_owned().await.map_err(closed)?;
+        let global = self.global.clone().acquire_owned().await.map_err(closed)?;
+        Ok((host, global))
+    }
+}
+
 /// Refreshes one source: the whole recipe. `interval` is its regular refresh interval, in seconds.
 pub async fn refresh_source(
     store: &SharedStore,
@@ -128,13 +155,27 @@ pub async fn refresh_source(
     source: &SourceTarget,
     interval: i64,
 ) -> Result<RefreshOutcome> {
+    refresh_through(store, fetcher, source, interval, &Connections::one()).await
+}
+
+/// [`refresh_source`], its network work within `connections`.
+async fn refresh_through(
+    store: &SharedStore,
+    fetcher: &Fetcher,
+    source: &SourceTarget,
+    interval: i64,
+    connections: &Connections,
+) -> Result<RefreshOutcome> {
     let id = source.id;
     let url = Url::parse(&source.url).map_err(|_| Error::UnsupportedUrl { url: source.url.clone() })?;
     let validators = Validators { etag: source.etag.clone(), last_modified: source.last_modified.clone() };
     let fetcher = &fetcher_for(fetcher, source)?;
 
     // Fetch, conditionally: a 304 costs no parse, and no write unless the source's status must change.
-    let response = match fetcher.fetch(&url, &validators).await? {
+    let open = connections.open().await?;
+    let fetched = fetcher.fetch(&url, &validators).await;
+    drop(open);
+    let response = match fetched? {
         Fetched::NotModified { validators, moved_to, fresh_for } => {
             let record = FetchRecord {
                 etag: validators.etag,
@@ -174,8 +215,8 @@ pub async fn refresh_source(
     record.fresh_until = schedule::fresh_until(store::now(), interval, response.fresh_for, feed.ttl_minutes);
 
     // Full text from the article pages of summaries not seen before.
-    let entries = add_full_text(fetcher, mode, entries, &known).await;
-    let entries = complete_embeds(fetcher, entries, &known).await;
+    let entries = add_full_text(fetcher, mode, entries, &known, connections).await?;
+    let entries = complete_embeds(fetcher, entries, &known, connections).await?;
 
     // Store, in one transaction.
     let facts = FeedFacts { unchanged, ..feed_facts(&feed, &url) };
@@ -204,6 +245,39 @@ pub fn ready_now(targets: Vec<SourceTarget>, manual: bool) -> (Vec<SourceTarget>
     (ready, skipped)
 }
 
+/// The sources with their hosts (and ports), in turns: the first of each host, then the second of
+/// each... The refreshes take their places in hand in this order, so the feeds of one host, which wait
+/// for its few connections, never fill them all while other hosts' feeds could be fetched.
+fn by_turns_of_host<T>(targets: Vec<T>, url: impl Fn(&T) -> &str) -> Vec<(String, T)> {
+    let mut hosts: Vec<(String, Vec<T>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for target in targets {
+        let host = Url::parse(url(&target))
+            .ok()
+            .map(|u| format!("{}:{:?}", u.host_str().unwrap_or(""), u.port_or_known_default()))
+            .unwrap_or_default();
+        match index.get(&host) {
+            Some(&i) => hosts[i].1.push(target),
+            None => {
+                index.insert(host.clone(), hosts.len());
+                hosts.push((host, vec![target]));
+            }
+        }
+    }
+    let mut turns = Vec::new();
+    let mut queues: Vec<_> = hosts.into_iter().map(|(host, of_host)| (host, of_host.into_iter())).collect();
+    while !queues.is_empty() {
+        queues.retain_mut(|(host, queue)| match queue.next() {
+            Some(target) => {
+                turns.push((host.clone(), target));
+                true
+            }
+            None => false,
+        });
+    }
+    turns
+}
+
 /// Refreshes the given sources, as [`sync_all`] does for every one.
 pub async fn sync_sources(
     store: &SharedStore,
@@ -214,26 +288,24 @@ pub async fn sync_sources(
 ) -> Result<SyncReport> {
     let (targets, skipped) = ready_now(targets, options.manual);
     let total = targets.len();
-    let global = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let concurrency = options.concurrency.max(1);
+    let global = Arc::new(Semaphore::new(concurrency));
+    // Refreshes under way at once, fetching or fetched and not yet stored: twice the connections, so the
+    // next feeds are in hand when the cores are done with one, and few enough to bound their memory.
+    let in_hand = Arc::new(Semaphore::new(2 * concurrency));
     let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = JoinSet::new();
     let mut urls = HashMap::new();
-    for target in targets {
-        let host = Url::parse(&target.url)
-            .ok()
-            .map(|u| format!("{}:{:?}", u.host_str().unwrap_or(""), u.port_or_known_default()));
-        let host_limit = per_host
-            .entry(host.unwrap_or_default())
-            .or_insert_with(|| Arc::new(Semaphore::new(options.per_host.max(1))))
-            .clone();
-        let (global, store, fetcher) = (global.clone(), store.clone(), fetcher.clone());
+    for (host, target) in by_turns_of_host(targets, |t| &t.url) {
+        let host = per_host.entry(host).or_insert_with(|| Arc::new(Semaphore::new(options.per_host.max(1)))).clone();
+        let connections = Connections { host, global: global.clone() };
+        let (in_hand, store, fetcher) = (in_hand.clone(), store.clone(), fetcher.clone());
         let (id, url) = (target.id, target.url.clone());
         let interval = interval_of(&target, options.interval);
-        // Wait for the host first, so a busy host does not hold global slots other hosts could use.
         let handle = tasks.spawn(async move {
-            let _host = host_limit.acquire_owned().await;
-            let _slot = global.acquire_owned().await;
-            refresh_source(&store, &fetcher, &target, interval).await
+            // Never closed, so the wait cannot fail.
+            let _in_hand = in_hand.acquire_owned().await;
+            refresh_through(&store, &fetcher, &target, interval, &connections).await
         });
         urls.insert(handle.id(), (id, url));
     }
@@ -348,8 +420,9 @@ pub async fn subscribe_page(
     let fresh_until =
         schedule::fresh_until(store::now(), schedule::DEFAULT_INTERVAL, response.fresh_for, feed.ttl_minutes);
     let record = FetchRecord { moved_to: None, fresh_until, ..fetch_record(&response) };
-    let entries = add_full_text(fetcher, full_text, entries, &KnownEntries::default()).await;
-    let entries = complete_embeds(fetcher, entries, &KnownEntries::default()).await;
+    let (known, connections) = (KnownEntries::default(), Connections::one());
+    let entries = add_full_text(fetcher, full_text, entries, &known, &connections).await?;
+    let entries = complete_embeds(fetcher, entries, &known, &connections).await?;
     let facts = feed_facts(&feed, &response.final_url);
     let (id, outcome) = with_store(store, move |s| {
         let new =
@@ -427,18 +500,33 @@ fn feed_facts(feed: &ParsedFeed, feed_url: &Url) -> FeedFacts {
 
 /// The full-text stage: fetches the article page of each entry that needs one, a few at a time, and
 /// keeps the page's text when it is fuller than the feed's. A page that fails leaves its entry as the
-/// feed gave it, with the failure noted; it never fails the sync.
+/// feed gave it, with the failure noted; it never fails the sync. The pages are fetched within one of
+/// the source's `connections`, opened only when some page is wanted.
 async fn add_full_text(
     fetcher: &Fetcher,
     mode: FullTextMode,
     entries: Vec<CleanEntry>,
     known: &KnownEntries,
-) -> Vec<CleanEntry> {
+    connections: &Connections,
+) -> Result<Vec<CleanEntry>> {
+    let mut pages = 0;
+    let wanted: Vec<(CleanEntry, Option<Url>)> = entries
+        .into_iter()
+        .map(|entry| {
+            let page = page_to_fetch(mode, &entry, known).filter(|_| pages < PAGES_PER_REFRESH);
+            pages += usize::from(page.is_some());
+            (entry, page)
+        })
+        .collect();
+    if pages == 0 {
+        return Ok(wanted.into_iter().map(|(entry, _)| entry).collect());
+    }
+    let _open = connections.open().await?;
     let limit = Arc::new(Semaphore::new(PAGES_AT_ONCE));
-    let mut slots: Vec<Option<CleanEntry>> = Vec::with_capacity(entries.len());
+    let mut slots: Vec<Option<CleanEntry>> = Vec::with_capacity(wanted.len());
     let mut tasks = JoinSet::new();
-    for (slot, entry) in entries.into_iter().enumerate() {
-        match page_to_fetch(mode, &entry, known).filter(|_| tasks.len() < PAGES_PER_REFRESH) {
+    for (slot, (entry, page)) in wanted.into_iter().enumerate() {
+        match page {
             Some(page) => {
                 let (limit, fetcher) = (limit.clone(), fetcher.clone());
                 tasks.spawn(async move {
@@ -455,7 +543,7 @@ async fn add_full_text(
             slots[slot] = Some(entry);
         }
     }
-    slots.into_iter().flatten().collect()
+    Ok(slots.into_iter().flatten().collect())
 }
 
 /// The article page to fetch for `entry`, if it needs one: its source wants full text for it, and it is
@@ -493,8 +581,14 @@ fn page_wanted(
 }
 
 /// The embeds stage: asks the providers of the players in new or edited entries for the thumbnail and
-/// title their cards lack. A provider that does not answer leaves its card as it is.
-async fn complete_embeds(fetcher: &Fetcher, mut entries: Vec<CleanEntry>, known: &KnownEntries) -> Vec<CleanEntry> {
+/// title their cards lack, within one of the source's `connections`. A provider that does not answer
+/// leaves its card as it is.
+async fn complete_embeds(
+    fetcher: &Fetcher,
+    mut entries: Vec<CleanEntry>,
+    known: &KnownEntries,
+    connections: &Connections,
+) -> Result<Vec<CleanEntry>> {
     let fresh = |e: &CleanEntry| {
         !known.purged.contains(&e.meta.key) && known.kept.get(&e.meta.key).is_none_or(|k| !k.holds(&e.meta))
     };
@@ -510,8 +604,9 @@ async fn complete_embeds(fetcher: &Fetcher, mut entries: Vec<CleanEntry>, known:
         }
     }
     if wanted.is_empty() {
-        return entries;
+        return Ok(entries);
     }
+    let open = connections.open().await?;
     let limit = Arc::new(Semaphore::new(PAGES_AT_ONCE));
     let mut tasks = JoinSet::new();
     for (href, endpoint) in wanted {
@@ -528,6 +623,7 @@ async fn complete_embeds(fetcher: &Fetcher, mut entries: Vec<CleanEntry>, known:
             found.insert(href, details);
         }
     }
+    drop(open);
     for entry in entries.iter_mut().filter(|e| fresh(e)) {
         let (html, mut thumbnails) = complete_cards(&entry.content_html, &found);
         entry.content_html = html;
@@ -542,7 +638,7 @@ async fn complete_embeds(fetcher: &Fetcher, mut entries: Vec<CleanEntry>, known:
             }
         }
     }
-    entries
+    Ok(entries)
 }
 
 /// Whether an error code names a failure that may pass by itself (see [`Error::is_transient`]).
@@ -569,6 +665,8 @@ async fn with_full_text(fetcher: &Fetcher, mode: FullTextMode, mut entry: CleanE
             }
             entry.feed_html = Some(std::mem::replace(&mut entry.content_html, page.html));
             entry.plain_text = page.plain_text;
+            // The store takes the words of the page's text (full text is for a few summaries only).
+            entry.words = None;
             let feed_images = std::mem::replace(&mut entry.images, page.images);
             for url in feed_images {
                 if !entry.images.contains(&url) {
@@ -705,12 +803,20 @@ fn reusable(mode: FullTextMode, entry: &ParsedEntry, known: &KnownEntries) -> bo
 }
 
 /// The sanitize stage: the body becomes safe HTML whose pictures point at the cache, and the text the
-/// search index sees.
+/// search index sees, as its words.
 pub fn clean_entry(entry: ParsedEntry) -> CleanEntry {
     let body = clean_body(&entry.raw_html, entry.base.as_ref());
     let mut meta = entry.meta;
     complete_from_body(&mut meta, &body.plain_text);
-    CleanEntry { meta, content_html: body.html, plain_text: body.plain_text, images: body.images, ..Default::default() }
+    let words = SearchWords::of(&meta.title, meta.author.as_deref().unwrap_or(""), &body.plain_text);
+    CleanEntry {
+        meta,
+        content_html: body.html,
+        plain_text: body.plain_text,
+        images: body.images,
+        words: Some(words),
+        ..Default::default()
+    }
 }
 
 /// Applies the retention settings now: old entries and pictures over their space go; bookmarks stay.
@@ -775,5 +881,36 @@ fn fetch_record(response: &Response) -> FetchRecord {
         body_hash: Some(Sha256::digest(&response.body).iter().map(|b| format!("{b:02x}")).collect()),
         moved_to: response.moved_to.as_ref().map(Url::to_string),
         fresh_until: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::by_turns_of_host;
+
+    #[test]
+    fn takes_the_sources_of_each_host_in_turns() {
+        let urls = vec![
+            "https://a.example/1",
+            "https://a.example/2",
+            "https://a.example/3",
+            "https://b.example/1",
+            "https://a.example:8443/1",
+            "not a url",
+            "https://b.example/2",
+        ];
+        let turns: Vec<&str> = by_turns_of_host(urls, |u| u).into_iter().map(|(_, u)| u).collect();
+        assert_eq!(
+            turns,
+            [
+                "https://a.example/1",
+                "https://b.example/1",
+                "https://a.example:8443/1",
+                "not a url",
+                "https://a.example/2",
+                "https://b.example/2",
+                "https://a.example/3",
+            ]
+        );
     }
 }

@@ -1,11 +1,12 @@
 //! Writing entries: one transaction per source refresh, upserts that keep the reader's state.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::images::{add_icon, link_images};
-use super::query::search_words;
+use super::query::SearchWords;
 use super::{Store, now};
 use crate::error::{Error, Result};
 use crate::localize::clean_stored_again;
@@ -251,12 +252,12 @@ enum Upsert {
     Same,
 }
 
-fn upsert_entry(
+fn upsert_entry<'a>(
     tx: &Transaction,
     source_id: i64,
-    entry: &CleanEntry,
+    entry: &'a CleanEntry,
     now: i64,
-    search: &mut SearchRows,
+    search: &mut SearchRows<'a>,
 ) -> Result<Upsert> {
     let meta = &entry.meta;
     let published = meta.published_at.map(|t| t.timestamp());
@@ -343,31 +344,31 @@ fn upsert_entry(
     link_images(tx, id, &body.images, now)?;
     // A new id never had words in the index (ids are never reused).
     let had_words = !matches!(result, Upsert::Inserted);
-    search.add(id, had_words, &meta.title, meta.author.as_deref().unwrap_or(""), &body.plain_text);
+    let author = meta.author.as_deref().unwrap_or("");
+    let words = match &entry.words {
+        Some(words) if !body.kept => Cow::Borrowed(words),
+        _ => Cow::Owned(SearchWords::of(&meta.title, author, &body.plain_text)),
+    };
+    debug_assert_eq!(*words, SearchWords::of(&meta.title, author, &body.plain_text), "the words of another text");
+    search.add(id, had_words, words);
     Ok(result)
 }
 
 /// Stories' words for the search index, written together by [`SearchRows::write`].
 #[derive(Default)]
-pub(super) struct SearchRows {
-    /// `(id, title, author, text)` per story, as words (see `search_words`).
-    rows: Vec<(i64, String, String, String)>,
+pub(super) struct SearchRows<'a> {
+    rows: Vec<(i64, Cow<'a, SearchWords>)>,
     /// Stories whose old words go first.
     replaced: Vec<i64>,
 }
 
-impl SearchRows {
+impl<'a> SearchRows<'a> {
     /// Adds a story's words; `had_words` when the index may hold older ones, which go first.
-    pub(super) fn add(&mut self, id: i64, had_words: bool, title: &str, author: &str, text: &str) {
+    pub(super) fn add(&mut self, id: i64, had_words: bool, words: Cow<'a, SearchWords>) {
         if had_words {
             self.replaced.push(id);
         }
-        let words = |s: &str| {
-            let mut words = String::with_capacity(s.len());
-            search_words(s, &mut words);
-            words
-        };
-        self.rows.push((id, words(title), words(author), words(text)));
+        self.rows.push((id, words));
     }
 
     pub(super) fn len(&self) -> usize {
@@ -384,11 +385,12 @@ impl SearchRows {
                 .execute([as_json(&self.replaced)?])?;
         }
         if !self.rows.is_empty() {
+            let rows: Vec<_> = self.rows.iter().map(|(id, w)| (id, &w.title, &w.author, &w.text)).collect();
             conn.prepare_cached(
                 "INSERT INTO entry_search (rowid, title, author, plain_text)
                  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)",
             )?
-            .execute([as_json(&self.rows)?])?;
+            .execute([as_json(&rows)?])?;
         }
         *self = SearchRows::default();
         Ok(())
@@ -399,15 +401,17 @@ fn as_json(value: &impl serde::Serialize) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot list stories for the index: {e}")))
 }
 
-/// The body columns of an entry as they will be stored.
-struct Body {
-    content_html: String,
-    plain_text: String,
-    feed_html: Option<String>,
-    images: Vec<String>,
+/// The body columns of an entry as they will be stored: the entry's own, or what the cache held.
+struct Body<'a> {
+    content_html: Cow<'a, str>,
+    plain_text: Cow<'a, str>,
+    feed_html: Option<Cow<'a, str>>,
+    images: Cow<'a, [String]>,
     status: Option<String>,
     error: Option<String>,
     attempts: i64,
+    /// The full text stored before stays: `plain_text` is the cache's, not the entry's.
+    kept: bool,
 }
 
 /// What the cache holds of an entry about to be stored again.
@@ -421,19 +425,20 @@ struct Previous {
 /// What to store of an entry's body. A full text fetched before is never lost to a page that now fails,
 /// nor to a sync that did not fetch the page again for the same story: it stays (cleaned again if an
 /// older policy cleaned it), and only the feed's version is renewed.
-fn body_to_store(tx: &Transaction, id: i64, entry: &CleanEntry, previous: Option<Previous>) -> Result<Body> {
+fn body_to_store<'a>(tx: &Transaction, id: i64, entry: &'a CleanEntry, previous: Option<Previous>) -> Result<Body<'a>> {
     let (had_full_text, attempts) = match &previous {
         Some(p) => (p.status.as_deref() == Some("ok"), p.attempts),
         None => (false, 0),
     };
     let fresh = |status: Option<&str>, error: Option<&str>, attempts| Body {
-        content_html: entry.content_html.clone(),
-        plain_text: entry.plain_text.clone(),
-        feed_html: entry.feed_html.clone(),
-        images: entry.images.clone(),
+        content_html: Cow::Borrowed(&entry.content_html),
+        plain_text: Cow::Borrowed(&entry.plain_text),
+        feed_html: entry.feed_html.as_deref().map(Cow::Borrowed),
+        images: Cow::Borrowed(&entry.images),
         status: status.map(str::to_owned),
         error: error.map(str::to_owned),
         attempts,
+        kept: false,
     };
     let keeps_full_text = had_full_text
         && match &entry.extract {
@@ -472,13 +477,14 @@ fn body_to_store(tx: &Transaction, id: i64, entry: &CleanEntry, previous: Option
         _ => (error, attempts),
     };
     Ok(Body {
-        content_html,
-        plain_text,
-        feed_html: Some(entry.content_html.clone()),
-        images,
+        content_html: Cow::Owned(content_html),
+        plain_text: Cow::Owned(plain_text),
+        feed_html: Some(Cow::Borrowed(&entry.content_html)),
+        images: Cow::Owned(images),
         status: Some("ok".into()),
         error,
         attempts,
+        kept: true,
     })
 }
 

@@ -22,6 +22,7 @@ mod retention;
 mod settings;
 mod sources;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -35,6 +36,7 @@ use query::SEARCH_FOLD_VERSION;
 use entries::SearchRows;
 pub use entries::{FeedFacts, FetchRecord, KnownEntries, KnownEntry};
 pub use images::{ImageFile, MAX_ATTEMPTS, PendingPicture};
+pub use query::SearchWords;
 pub use retention::Retention;
 pub use sources::{ImportReport, Imported, NewSource, SourceSettings, SourceTarget};
 
@@ -233,7 +235,7 @@ impl Store {
             let mut rows = entries.query([])?;
             while let Some(row) = rows.next()? {
                 let text = |i| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
-                search.add(row.get(0)?, false, text(1)?, text(2)?, text(3)?);
+                search.add(row.get(0)?, false, Cow::Owned(SearchWords::of(text(1)?, text(2)?, text(3)?)));
                 if search.len() == 1000 {
                     search.write(&tx)?;
                 }

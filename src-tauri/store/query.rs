@@ -140,6 +140,26 @@ fn summary_from_row(r: &Row) -> rusqlite::Result<EntrySummary> {
 /// one indexes every entry again (`Store::refold_search`).
 pub(crate) const SEARCH_FOLD_VERSION: i64 = 2;
 
+/// A story's words as the index holds them: its title's, its author's and its text's (see
+/// [`search_words`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchWords {
+    pub title: String,
+    pub author: String,
+    pub text: String,
+}
+
+impl SearchWords {
+    pub fn of(title: &str, author: &str, text: &str) -> SearchWords {
+        let words = |s: &str| {
+            let mut words = String::with_capacity(s.len());
+            search_words(s, &mut words);
+            words
+        };
+        SearchWords { title: words(title), author: words(author), text: words(text) }
+    }
+}
+
 /// Writes the words of `text` to `out` as the index holds them, one space between words, for stories and
 /// queries alike. FTS5's `ascii` tokenizer then only splits at the spaces: every script is read the same
 /// way, and the store's single writer spends on it a fraction of what the `unicode61` tokenizer's

@@ -146,10 +146,8 @@ impl Server {
                 let Ok(stream) = stream else { continue };
                 let (state, in_flight, max_in_flight) = (state.clone(), in_flight.clone(), max_in_flight.clone());
                 thread::spawn(move || {
-                    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                    max_in_flight.fetch_max(now, Ordering::SeqCst);
-                    let _ = serve(stream, &state);
-                    in_flight.fetch_sub(1, Ordering::SeqCst);
+                    let request = Answering::start(in_flight, &max_in_flight);
+                    let _ = serve(stream, &state, &request);
                 });
             }
         });
@@ -191,8 +189,35 @@ impl Server {
         self.state.lock().unwrap().by_status.values().sum()
     }
 
+    /// The most requests answered at once: each from its arrival to the last byte of its answer.
     pub fn max_in_flight(&self) -> usize {
         self.max_in_flight.load(Ordering::SeqCst)
+    }
+}
+
+/// A request being answered, counted in `in_flight` until [`Answering::done`] or its drop.
+struct Answering {
+    in_flight: Arc<AtomicUsize>,
+    done: AtomicBool,
+}
+
+impl Answering {
+    fn start(in_flight: Arc<AtomicUsize>, max_in_flight: &AtomicUsize) -> Answering {
+        let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        max_in_flight.fetch_max(now, Ordering::SeqCst);
+        Answering { in_flight, done: AtomicBool::new(false) }
+    }
+
+    fn done(&self) {
+        if !self.done.swap(true, Ordering::SeqCst) {
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.done();
     }
 }
 
@@ -203,7 +228,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
+fn serve(mut stream: TcpStream, state: &Mutex<State>, request: &Answering) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
@@ -274,8 +299,14 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         head.push_str(&format!("Content-Type: {}\r\n", route.content_type));
     }
     head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(&body)?;
+    let mut answer = head.into_bytes();
+    answer.extend_from_slice(&body);
+    // The request is answered before its last byte leaves: a client that has the whole answer, and sends
+    // its next request, never finds this one still counted.
+    let last = answer.pop().expect("an answer has a head");
+    stream.write_all(&answer)?;
+    request.done();
+    stream.write_all(&[last])?;
     stream.flush()?;
     // Let the client read everything before the socket closes.
     let _ = stream.shutdown(std::net::Shutdown::Write);
