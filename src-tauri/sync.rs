@@ -813,7 +813,7 @@ pub fn clean_entry(entry: ParsedEntry) -> CleanEntry {
     let body = clean_body(&entry.raw_html, entry.base.as_ref());
     let mut meta = entry.meta;
     complete_from_body(&mut meta, &body.plain_text);
-    let words = SearchWords::of(&meta.title, meta.author.as_deref().unwrap_or(""), &body.plain_text);
+    let words = SearchWords::of_story(&meta, &body.plain_text);
     CleanEntry {
         meta,
         content_html: body.html,

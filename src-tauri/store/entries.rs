@@ -344,12 +344,11 @@ fn upsert_entry<'a>(
     link_images(tx, id, &body.images, now)?;
     // A new id never had words in the index (ids are never reused).
     let had_words = !matches!(result, Upsert::Inserted);
-    let author = meta.author.as_deref().unwrap_or("");
     let words = match &entry.words {
         Some(words) if !body.kept => Cow::Borrowed(words),
-        _ => Cow::Owned(SearchWords::of(&meta.title, author, &body.plain_text)),
+        _ => Cow::Owned(SearchWords::of_story(meta, &body.plain_text)),
     };
-    debug_assert_eq!(*words, SearchWords::of(&meta.title, author, &body.plain_text), "the words of another text");
+    debug_assert_eq!(*words, SearchWords::of_story(meta, &body.plain_text), "the words of another text");
     search.add(id, had_words, words);
     Ok(result)
 }

@@ -150,6 +150,11 @@ pub struct SearchWords {
 }
 
 impl SearchWords {
+    /// The words of a story described by `meta` whose text is `text`.
+    pub fn of_story(meta: &crate::model::EntryMeta, text: &str) -> SearchWords {
+        SearchWords::of(&meta.title, meta.author.as_deref().unwrap_or(""), text)
+    }
+
     pub fn of(title: &str, author: &str, text: &str) -> SearchWords {
         let words = |s: &str| {
             let mut words = String::with_capacity(s.len());
@@ -162,8 +167,9 @@ impl SearchWords {
 
 /// Writes the words of `text` to `out` as the index holds them, one space between words, for stories and
 /// queries alike. FTS5's `ascii` tokenizer then only splits at the spaces: every script is read the same
-/// way, and the store's single writer spends on it a fraction of what the `unicode61` tokenizer's
-/// category look-ups cost for every character.
+/// way, at a fraction of what the `unicode61` tokenizer's category look-ups cost for every character. A
+/// sync takes a story's words in its cleaning stage ([`SearchWords::of_story`]), not in the store's
+/// single writer.
 ///
 /// A word is a run of letters and digits. Folded on the way, as readers type them interchangeably: case;
 /// the diacritics of Latin letters (`café`, `cafe`); Russian ё and е; the Arabic yeh, kaf and teh marbuta
