@@ -130,7 +130,6 @@ pub struct Progress<'a> {
 /// refresh holds its host's slot and a global one only while it waits on the network (its feed, then
 /// its article pages and embed cards, if any), not while its feed is parsed, cleaned and stored, so
 /// the next feeds arrive meanwhile.
-#[derive(Clone)]
 struct Connections {
     host: Arc<Semaphore>,
     global: Arc<Semaphore>,
