@@ -106,7 +106,7 @@ fn assert_holds_everything(dir: &Path, corpus: &Corpus) {
     let db = checker(dir);
     for feed in corpus.feeds.iter().filter(|f| f.live) {
         let url = corpus.url(feed);
-        let sql = "SELECT e.guid, e.title, c.plain_text FROM entries e
+        let sql = "SELECT e.guid, e.title, c.content_html FROM entries e
                      JOIN entry_contents c ON c.entry_id = e.id JOIN sources s ON s.id = e.source_id
                     WHERE s.url = ?1";
         let stored: BTreeMap<String, (String, String)> =

@@ -9,9 +9,11 @@ use super::images::{add_icon, link_images};
 use super::query::SearchWords;
 use super::{Store, now};
 use crate::error::{Error, Result};
+use crate::extract::summary_words;
 use crate::localize::clean_stored_again;
 use crate::model::{CleanEntry, Extraction, RefreshOutcome};
 use crate::sanitize::SANITIZER_VERSION;
+use crate::text::html_to_text;
 
 /// How stale `last_ok_at` may get, in seconds, before an unchanged fetch writes it again. Bookkeeping
 /// that precise is not worth a write per source on every sync.
@@ -77,14 +79,21 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.entry_key, e.fingerprint, coalesce(c.sanitizer_version, 0), c.extract_status,
                     coalesce(c.extract_attempts, 0),
-                    -- The feed's text, whose words decide whether a page is wanted; a full text kept
-                    -- ('ok', or a page no fuller: 'short') settles that already, and is not read.
-                    CASE WHEN c.extract_status IN ('ok', 'short') THEN '' ELSE coalesce(c.plain_text, '') END
+                    -- The words of the feed's text, which decide whether a page is wanted; a full text kept
+                    -- ('ok', or a page no fuller: 'short') settles that already. A row stored before they
+                    -- were counted has its text instead.
+                    CASE WHEN c.extract_status IN ('ok', 'short') THEN 0 ELSE c.feed_words END,
+                    CASE WHEN c.extract_status IN ('ok', 'short') OR c.feed_words IS NOT NULL THEN ''
+                         ELSE coalesce(c.plain_text, '') END
                FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id
               WHERE e.source_id = ?1",
         )?;
         let kept = stmt
             .query_map([source_id], |r| {
+                let words = match r.get::<_, Option<u32>>(5)? {
+                    Some(words) => words as usize,
+                    None => r.get_ref(6)?.as_str().map(summary_words)?,
+                };
                 Ok((
                     r.get(0)?,
                     KnownEntry {
@@ -92,7 +101,7 @@ impl Store {
                         sanitizer_version: r.get(2)?,
                         extract_status: r.get(3)?,
                         extract_attempts: r.get(4)?,
-                        words: r.get_ref(5)?.as_str().map(crate::extract::summary_words)?,
+                        words,
                     },
                 ))
             })?
@@ -322,19 +331,21 @@ fn upsert_entry<'a>(
         same_story,
     });
     let body = body_to_store(tx, id, entry, previous)?;
+    // The text is not stored: it is that of the HTML (see migration 8), and only its words are counted.
     tx.prepare_cached(
-        "INSERT INTO entry_contents (entry_id, content_html, plain_text, sanitizer_version, feed_html,
+        "INSERT INTO entry_contents (entry_id, content_html, plain_text, feed_words, sanitizer_version, feed_html,
                                      extract_status, extract_error, extract_attempts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         VALUES (?1, ?2, '', ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (entry_id) DO UPDATE SET content_html = excluded.content_html,
-                plain_text = excluded.plain_text, sanitizer_version = excluded.sanitizer_version,
+                plain_text = '', feed_words = excluded.feed_words, sanitizer_version = excluded.sanitizer_version,
                 feed_html = excluded.feed_html, extract_status = excluded.extract_status,
                 extract_error = excluded.extract_error, extract_attempts = excluded.extract_attempts",
     )?
     .execute(params![
         id,
         body.content_html,
-        body.plain_text,
+        // At most `SUMMARY_WORDS`.
+        summary_words(&body.plain_text) as u32,
         SANITIZER_VERSION,
         body.feed_html,
         body.status,
@@ -455,9 +466,9 @@ fn body_to_store<'a>(tx: &Transaction, id: i64, entry: &'a CleanEntry, previous:
             Some(Extraction::Failed { code, message }) => fresh(Some(code), Some(message), attempts + 1),
         });
     }
-    let (mut content_html, mut plain_text, error): (String, String, Option<String>) = tx
-        .prepare_cached("SELECT content_html, plain_text, extract_error FROM entry_contents WHERE entry_id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let (mut content_html, error): (String, Option<String>) = tx
+        .prepare_cached("SELECT content_html, extract_error FROM entry_contents WHERE entry_id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let mut images: Vec<String> = tx
         .prepare_cached(
             "SELECT i.url FROM entry_images ei JOIN images i ON i.id = ei.image_id
@@ -465,11 +476,15 @@ fn body_to_store<'a>(tx: &Transaction, id: i64, entry: &'a CleanEntry, previous:
         )?
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    if previous.as_ref().is_some_and(|p| p.sanitizer_version < SANITIZER_VERSION) {
+    // Its text, for the search index, is that of its HTML (see migration 8).
+    let plain_text = if previous.as_ref().is_some_and(|p| p.sanitizer_version < SANITIZER_VERSION) {
         let again = clean_stored_again(&content_html, &images);
-        (content_html, plain_text) = (again.html, again.plain_text);
         images.retain(|url| again.images.contains(url));
-    }
+        content_html = again.html;
+        again.plain_text
+    } else {
+        html_to_text(&content_html)
+    };
     images.extend(entry.images.iter().filter(|u| !images.contains(u)).cloned().collect::<Vec<_>>());
     let (error, attempts) = match &entry.extract {
         Some(Extraction::Failed { message, .. }) => (Some(message.clone()), attempts + 1),

@@ -31,6 +31,7 @@ use rusqlite::{Connection, MAIN_DB, OpenFlags, OptionalExtension, TransactionBeh
 
 use crate::error::{Error, Result, is_damage, is_transient};
 use crate::sanitize::SANITIZER_VERSION;
+use crate::text::html_to_text;
 use query::SEARCH_FOLD_VERSION;
 
 use entries::SearchRows;
@@ -49,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_manage.sql"),
     include_str!("migrations/0006_counts.sql"),
     include_str!("migrations/0007_search_words.sql"),
+    include_str!("migrations/0008_text_from_html.sql"),
 ];
 
 /// How long a statement waits for another connection's write lock before it reports the cache locked.
@@ -228,14 +230,15 @@ impl Store {
         if meta_number(&tx, "search_fold_version")? != Some(SEARCH_FOLD_VERSION) {
             tx.execute("INSERT INTO entry_search (entry_search) VALUES ('delete-all')", [])?;
             let mut entries = tx.prepare(
-                "SELECT e.id, e.title, coalesce(e.author, ''), coalesce(c.plain_text, '')
+                "SELECT e.id, e.title, coalesce(e.author, ''), coalesce(c.content_html, '')
                    FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id",
             )?;
             let mut search = SearchRows::default();
             let mut rows = entries.query([])?;
             while let Some(row) = rows.next()? {
                 let text = |i| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
-                search.add(row.get(0)?, false, Cow::Owned(SearchWords::of(text(1)?, text(2)?, text(3)?)));
+                let body = html_to_text(text(3)?);
+                search.add(row.get(0)?, false, Cow::Owned(SearchWords::of(text(1)?, text(2)?, &body)));
                 if search.len() == 1000 {
                     search.write(&tx)?;
                 }

@@ -412,6 +412,38 @@ fn a_failed_page_never_loses_a_full_text_fetched_before() {
     assert_eq!(urls, ["https://a.example/page.png", "https://a.example/feed.png"]);
     let known = store.known_entries(src).unwrap();
     assert_eq!(known.kept["k"].extract_status.as_deref(), Some("ok"));
+    // The index holds the words of the full text kept, taken from its HTML, and not the feed's.
+    assert_eq!(titles_found(&store, "whole"), ["Story"]);
+    assert!(titles_found(&store, "edited").is_empty());
+}
+
+/// The text of a story is that of its HTML and is not stored again; a sync needs only its words counted,
+/// up to `SUMMARY_WORDS`. A row stored before they were counted still has its text, which says.
+#[test]
+fn a_storys_text_is_not_stored_but_its_words_are_counted() {
+    let (_dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let long = vec!["word"; crate::extract::SUMMARY_WORDS + 20].join(" ");
+    let entries = [entry("short", "Short", "three words here"), entry("long", "Long", &long)];
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &entries).unwrap();
+
+    let stored: Vec<(String, Option<i64>)> = store
+        .conn
+        .prepare("SELECT plain_text, feed_words FROM entry_contents ORDER BY entry_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let counted = Some(crate::extract::SUMMARY_WORDS as i64);
+    assert_eq!(stored, [(String::new(), Some(3)), (String::new(), counted)]);
+    let known = store.known_entries(src).unwrap();
+    assert_eq!((known.kept["short"].words, known.kept["long"].words), (3, crate::extract::SUMMARY_WORDS));
+    assert_eq!(titles_found(&store, "three"), ["Short"]);
+
+    store.conn.execute("UPDATE entry_contents SET plain_text = 'one two', feed_words = NULL", []).unwrap();
+    let known = store.known_entries(src).unwrap();
+    assert_eq!((known.kept["short"].words, known.kept["long"].words), (2, 2));
 }
 
 /// Two syncs that both fetched the page of the same story (one of them started before the other stored
