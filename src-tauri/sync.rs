@@ -4,9 +4,9 @@
 //! [`sync_all`] only decides how many run at once; [`subscribe`] is the same recipe for a source that is
 //! not stored yet.
 //!
-//! Parsing, extracting and sanitizing are CPU work and the store is blocking SQLite, so they run on the
-//! blocking pool, never on the async executor's threads. All writes go through one `Store` behind a
-//! mutex.
+//! Parsing, extracting and sanitizing are CPU work and the store is blocking SQLite, so they run on
+//! threads of their own (one per core) and on the blocking pool, never on the async executor's threads.
+//! All writes go through one `Store` behind a mutex.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -859,22 +859,51 @@ async fn run_blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send
     tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("background work failed: {e}")))?
 }
 
-/// Runs parsing and cleaning on the blocking pool, one job per core at once. More would only share the
-/// cores, each holding its feed in memory meanwhile, and take turns with the store's writer.
+/// Work for the cleaning threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Runs parsing and cleaning on threads of their own, one per core, that last as long as the process. A
+/// job waits its turn in their queue, holding its feed meanwhile: more at once would only share the
+/// cores. The store's writer shares them too, but it is busy for less than half of a sync.
+///
+/// On the blocking pool, the jobs landed on whichever of its threads was free, and the allocator kept
+/// memory for each of them: peak memory grew with every thread that had ever cleaned a feed. The same
+/// few threads keep it a few times only.
 async fn run_cpu_bound<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    static CORES: OnceLock<Arc<Semaphore>> = OnceLock::new();
-    let cores = CORES.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get() - 1).max(1);
-        Arc::new(Semaphore::new(cores))
+    static JOBS: OnceLock<Option<std::sync::mpsc::Sender<Job>>> = OnceLock::new();
+    // No thread could be started: the blocking pool does the work.
+    let Some(jobs) = JOBS.get_or_init(start_cleaning_threads) else { return run_blocking(work).await };
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = done.send(work());
     });
-    // Never closed, so the wait cannot fail.
-    let core = cores.clone().acquire_owned().await.map_err(|e| Error::Internal(format!("no core to work on: {e}")))?;
-    run_blocking(move || {
-        // Held until the work is done, even if the task waiting for it is dropped.
-        let _core = core;
-        work()
-    })
-    .await
+    jobs.send(job).map_err(|_| Error::Internal("the cleaning threads stopped".into()))?;
+    // A job that panicked dropped its sender: the thread goes on with the next one.
+    result.await.map_err(|_| Error::Internal("background work failed".into()))?
+}
+
+/// Starts a cleaning thread per core; `None` if not one could start.
+fn start_cleaning_threads() -> Option<std::sync::mpsc::Sender<Job>> {
+    let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+    let queue = Arc::new(Mutex::new(queue));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let started = (0..cores)
+        .filter(|core| {
+            let queue = queue.clone();
+            let thread = std::thread::Builder::new().name(format!("offprint-clean-{core}"));
+            thread.spawn(move || take_jobs(&queue)).is_ok()
+        })
+        .count();
+    (started > 0).then_some(jobs)
+}
+
+fn take_jobs(queue: &Mutex<std::sync::mpsc::Receiver<Job>>) {
+    loop {
+        // One thread waits for the next job; the others wait for the queue.
+        let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).recv();
+        let Ok(job) = next else { return };
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+    }
 }
 
 /// What a fetch that brought a body teaches about its source.
@@ -890,7 +919,30 @@ fn fetch_record(response: &Response) -> FetchRecord {
 
 #[cfg(test)]
 mod tests {
-    use super::by_turns_of_host;
+    use std::time::Duration;
+
+    use super::{by_turns_of_host, run_cpu_bound};
+    use crate::error::{Error, Result};
+
+    /// A feed whose cleaning panics fails alone: its refresh reports the error, and the cleaning threads
+    /// take the next feeds, even after as many panics as there are threads.
+    #[tokio::test]
+    async fn a_cleaning_job_that_panics_fails_alone() {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for _ in 0..=threads {
+            let failed = run_cpu_bound(|| -> Result<()> { panic!("a feed no parser survives") }).await;
+            assert!(matches!(failed, Err(Error::Internal(_))), "{failed:?}");
+        }
+        for i in 0..threads * 2 {
+            let job = run_cpu_bound(move || Ok((i, std::thread::current().name().map(str::to_owned))));
+            let (done, thread) = tokio::time::timeout(Duration::from_secs(30), job)
+                .await
+                .expect("the threads went on after the panics")
+                .unwrap();
+            assert_eq!(done, i);
+            assert!(thread.is_some_and(|name| name.starts_with("offprint-clean-")), "job {i} ran on another thread");
+        }
+    }
 
     #[test]
     fn takes_the_sources_of_each_host_in_turns() {
