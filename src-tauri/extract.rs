@@ -9,6 +9,9 @@ use crate::parse::charset::decode_html;
 use crate::sanitize::{ALLOWED_CLASSES, nests_too_deep, prepare_page};
 
 /// A feed body with fewer words than this is taken for a summary when the source's mode is `auto`.
+///
+/// The cache keeps each story's words counted up to this (`entry_contents.feed_words`): raising it needs
+/// a migration that counts them again, from `content_html`, or stories stored before look like summaries.
 pub const SUMMARY_WORDS: usize = 150;
 
 /// In `auto` mode the page's text must be at least this much longer than the feed's to replace it (a
@@ -161,7 +164,7 @@ mod tests {
         let url = Url::parse("https://news.example/deep").unwrap();
         let deep = |n: usize| page(&format!("{}{}{}", "<div>".repeat(n), paragraphs(8), "</div>".repeat(n)));
         let at_limit = deep(crate::sanitize::MAX_DEPTH - 20);
-        // The blocking pool's threads have 2 MiB of stack.
+        // The cleaning threads, which extract articles, have 2 MiB of stack.
         let read = std::thread::Builder::new()
             .stack_size(2 << 20)
             .spawn(move || extract_article(at_limit.as_bytes(), Some("text/html"), &url).map(|a| a.html))

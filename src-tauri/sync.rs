@@ -34,6 +34,7 @@ use crate::store::{
     self, FeedFacts, FetchRecord, KnownEntries, MAX_ATTEMPTS, NewSource, PendingPicture, SearchWords, SourceTarget,
     Store,
 };
+use crate::text::html_to_text;
 
 /// The cache, shared by the tasks of a sync. One writer at a time.
 ///
@@ -629,20 +630,32 @@ async fn complete_embeds(
     }
     drop(open);
     for entry in entries.iter_mut().filter(|e| fresh(e)) {
-        let (html, mut thumbnails) = complete_cards(&entry.content_html, &found);
-        entry.content_html = html;
-        if let Some(feed_html) = &entry.feed_html {
-            let (html, more) = complete_cards(feed_html, &found);
-            entry.feed_html = Some(html);
-            thumbnails.extend(more);
-        }
-        for url in thumbnails {
-            if !entry.images.contains(&url) {
-                entry.images.push(url);
-            }
-        }
+        complete_entry_cards(entry, &found);
     }
     Ok(entries)
+}
+
+/// Completes the cards of `entry` with what their providers said (`found`, by link): thumbnails become
+/// pictures of the entry, and titles text of the story.
+fn complete_entry_cards(entry: &mut CleanEntry, found: &HashMap<String, Details>) {
+    let (html, mut thumbnails) = complete_cards(&entry.content_html, found);
+    if html != entry.content_html {
+        // A card's title is text the reader sees: the index takes the words of the story as stored, as it
+        // does when it takes them from the stored HTML.
+        entry.plain_text = html_to_text(&html);
+        entry.words = Some(SearchWords::of_story(&entry.meta, &entry.plain_text));
+    }
+    entry.content_html = html;
+    if let Some(feed_html) = &entry.feed_html {
+        let (html, more) = complete_cards(feed_html, found);
+        entry.feed_html = Some(html);
+        thumbnails.extend(more);
+    }
+    for url in thumbnails {
+        if !entry.images.contains(&url) {
+            entry.images.push(url);
+        }
+    }
 }
 
 /// Whether an error code names a failure that may pass by itself (see [`Error::is_transient`]).
@@ -871,11 +884,15 @@ type Job = Box<dyn FnOnce() + Send>;
 /// few threads keep it a few times only.
 async fn run_cpu_bound<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     static JOBS: OnceLock<Option<std::sync::mpsc::Sender<Job>>> = OnceLock::new();
-    // No thread could be started: the blocking pool does the work.
-    let Some(jobs) = JOBS.get_or_init(start_cleaning_threads) else { return run_blocking(work).await };
+    let Some(jobs) = JOBS.get_or_init(start_cleaning_threads) else {
+        return Err(Error::Internal("no thread could be started to clean feeds on".into()));
+    };
     let (done, result) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
-        let _ = done.send(work());
+        // Its refresh was given up while it waited (the sync stopped): its feed is not worth the work.
+        if !done.is_closed() {
+            let _ = done.send(work());
+        }
     });
     jobs.send(job).map_err(|_| Error::Internal("the cleaning threads stopped".into()))?;
     // A job that panicked dropped its sender: the thread goes on with the next one.
@@ -890,7 +907,8 @@ fn start_cleaning_threads() -> Option<std::sync::mpsc::Sender<Job>> {
     let started = (0..cores)
         .filter(|core| {
             let queue = queue.clone();
-            let thread = std::thread::Builder::new().name(format!("offprint-clean-{core}"));
+            // The stack the article extractor is tested on, whatever `RUST_MIN_STACK` says.
+            let thread = std::thread::Builder::new().name(format!("offprint-clean-{core}")).stack_size(2 << 20);
             thread.spawn(move || take_jobs(&queue)).is_ok()
         })
         .count();
@@ -921,8 +939,30 @@ fn fetch_record(response: &Response) -> FetchRecord {
 mod tests {
     use std::time::Duration;
 
-    use super::{by_turns_of_host, run_cpu_bound};
+    use super::{by_turns_of_host, clean_entry, complete_entry_cards, run_cpu_bound};
     use crate::error::{Error, Result};
+    use crate::model::{EntryMeta, ParsedEntry};
+    use crate::oembed::Details;
+    use crate::store::SearchWords;
+    use crate::text::html_to_text;
+
+    /// A player's card gets its title from the provider after cleaning: the story's text and its words
+    /// for the index take it too, as they would from the stored HTML.
+    #[test]
+    fn a_cards_title_found_after_cleaning_is_in_the_storys_words() {
+        let player = r#"<p>The hearing, filmed.</p><iframe src="https://www.youtube.com/embed/abc123"></iframe>"#;
+        let meta = EntryMeta { title: "Hearing".into(), ..Default::default() };
+        let mut entry = clean_entry(ParsedEntry { meta, raw_html: player.into(), base: None });
+        assert!(!entry.plain_text.contains("Night ferry"), "{}", entry.plain_text);
+        let details = Details { title: Some("Night ferry".into()), thumbnail_url: None };
+        let found = [("https://www.youtube.com/embed/abc123".to_owned(), details)].into();
+
+        complete_entry_cards(&mut entry, &found);
+        assert!(entry.content_html.contains("Night ferry"), "{}", entry.content_html);
+        assert_eq!(entry.plain_text, html_to_text(&entry.content_html));
+        assert!(entry.plain_text.contains("Night ferry"), "{}", entry.plain_text);
+        assert_eq!(entry.words, Some(SearchWords::of_story(&entry.meta, &entry.plain_text)));
+    }
 
     /// A feed whose cleaning panics fails alone: its refresh reports the error, and the cleaning threads
     /// take the next feeds, even after as many panics as there are threads.

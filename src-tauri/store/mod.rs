@@ -230,14 +230,18 @@ impl Store {
         if meta_number(&tx, "search_fold_version")? != Some(SEARCH_FOLD_VERSION) {
             tx.execute("INSERT INTO entry_search (entry_search) VALUES ('delete-all')", [])?;
             let mut entries = tx.prepare(
-                "SELECT e.id, e.title, coalesce(e.author, ''), coalesce(c.content_html, '')
+                "SELECT e.id, e.title, coalesce(e.author, ''), coalesce(c.plain_text, ''), coalesce(c.content_html, '')
                    FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id",
             )?;
             let mut search = SearchRows::default();
             let mut rows = entries.query([])?;
             while let Some(row) = rows.next()? {
                 let text = |i| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
-                let body = html_to_text(text(3)?);
+                // The text a row stored before migration 8 still holds; the others' is that of their HTML.
+                let body = match text(3)? {
+                    "" => Cow::Owned(html_to_text(text(4)?)),
+                    stored => Cow::Borrowed(stored),
+                };
                 search.add(row.get(0)?, false, Cow::Owned(SearchWords::of(text(1)?, text(2)?, &body)));
                 if search.len() == 1000 {
                     search.write(&tx)?;
