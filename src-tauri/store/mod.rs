@@ -15,6 +15,7 @@
 //! the last check passed, or after a command met damage SQLite found on its own (a page it could not
 //! read): [`Store::note_damage`] leaves `offprint.sqlite3.check` beside the file for the next open.
 
+mod checkpoint;
 mod entries;
 mod images;
 mod query;
@@ -34,6 +35,7 @@ use crate::sanitize::SANITIZER_VERSION;
 use crate::text::html_to_text;
 use query::SEARCH_FOLD_VERSION;
 
+use checkpoint::Checkpointer;
 use entries::SearchRows;
 pub use entries::{FeedFacts, FetchRecord, KnownEntries, KnownEntry};
 pub use images::{ImageFile, MAX_ATTEMPTS, PendingPicture};
@@ -66,6 +68,8 @@ const CHECK_DUE: &str = ".check";
 
 /// A connection to the cache. One writer at a time; readers may open their own.
 pub struct Store {
+    /// Declared before `conn`, so that it stops (and closes its own connection) before `conn` closes.
+    _checkpointer: Option<Checkpointer>,
     conn: Connection,
     /// The database file, as it was named when opened (SQLite's own name for it may resolve links).
     path: PathBuf,
@@ -140,7 +144,8 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.set_transaction_behavior(TransactionBehavior::Immediate);
         ready_connection(&conn)?;
-        Ok(Store { conn, path: self.path.clone(), images_dir: self.images_dir.clone() })
+        let checkpointer = Checkpointer::start(&mut conn, &self.path)?;
+        Ok(Store { _checkpointer: checkpointer, conn, path: self.path.clone(), images_dir: self.images_dir.clone() })
     }
 
     fn open_unchecked(path: &Path) -> Result<Store> {
@@ -177,9 +182,10 @@ impl Store {
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         ready_connection(&conn)?;
+        let checkpointer = Checkpointer::start(&mut conn, path)?;
         migrate(&mut conn, version)?;
         let images_dir = crate::pictures::images_dir(path.parent().unwrap_or(Path::new(".")));
-        let store = Store { conn, path: path.to_owned(), images_dir };
+        let store = Store { _checkpointer: checkpointer, conn, path: path.to_owned(), images_dir };
         store.plan_resanitize()?;
         store.refold_search()?;
         if check_due {
@@ -313,10 +319,6 @@ fn sqlite_error(code: std::os::raw::c_int, message: &str) -> Error {
 fn ready_connection(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    // A checkpoint, which copies the write-ahead log into the database and waits for the disk twice, every
-    // 4,000 pages (16 MB) of log instead of SQLite's 1,000: a sync storing thousands of stories spent a
-    // tenth of its writer's time in them. The log stays at most that long, and goes when the cache closes.
-    conn.pragma_update(None, "wal_autocheckpoint", 4000)?;
     // A plan that does not depend on the values bound. Without this SQLite compiles a statement with a
     // LEFT JOIN and a parameter again on every call (the list, an open, the upsert's look-up): the
     // statement cache then saves nothing, at 20-30 us a call. The store runs no ANALYZE, so the plans

@@ -633,9 +633,11 @@ fn a_second_connection_shares_the_cache_without_checking_it_again() {
     assert_eq!(journal, "wal");
     let foreign_keys: i64 = reader.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
     assert_eq!(foreign_keys, 1);
+    // Each checkpoints its log on a thread of its own, which replaces SQLite's checkpoint in the commit.
     for store in [&writer, &reader] {
+        assert!(store._checkpointer.is_some());
         let pages: i64 = store.conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0)).unwrap();
-        assert_eq!(pages, 4000, "a checkpoint every 16 MB of log");
+        assert_eq!(pages, 0, "the commit itself never checkpoints");
     }
 }
 
@@ -840,4 +842,36 @@ fn a_statement_with_a_left_join_is_compiled_once_however_often_it_runs() {
         }
         assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
     }
+}
+
+#[test]
+fn a_long_log_is_folded_into_the_database_and_gone_when_the_cache_closes() {
+    let (dir, mut store) = open();
+    let id = source(&mut store, "https://example.org/feed");
+    let db = dir.path().join(DB_FILE);
+    let log = with_suffix(&db, "-wal");
+    // Twice the log's limit in stories of 8 KB, committed fifty at a time as a sync stores them.
+    let page = 4096;
+    let limit = checkpoint::CHECKPOINT_PAGES as u64 * page;
+    let text = "word ".repeat(1600);
+    for round in 0..(2 * limit / (50 * 8200) + 1) {
+        let entries: Vec<CleanEntry> =
+            (0..50).map(|n| entry(&format!("{round}-{n}"), &format!("Story {round}-{n}"), &text)).collect();
+        store.apply_refresh(id, &FetchRecord::default(), &facts("Src"), &entries).unwrap();
+    }
+    // The stories reach the database file itself, not only the log, while the cache stays open.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::metadata(&db).unwrap().len() < limit && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(std::fs::metadata(&db).unwrap().len() >= limit, "the log was never folded into the database");
+    let filter = EntryFilter { search: Some("Story".into()), ..all(5) };
+    assert_eq!(store.list_entries(&filter).unwrap().len(), 5);
+    // Closing folds in the rest and removes the log: nothing else holds the cache open.
+    let stories: i64 = store.conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap();
+    drop(store);
+    assert!(!log.exists(), "the log outlived the cache's connections");
+    let reopened = Store::open(&db).unwrap();
+    let kept: i64 = reopened.conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, stories);
 }
