@@ -9,6 +9,12 @@
 //! runs on another connection and needs no write lock (SQLite's `PASSIVE` kind): the writer appends to
 //! the log while the checkpoint copies what was committed before it began.
 //!
+//! The log starts over from its beginning only when a write finds all of it copied, which a checkpoint
+//! running beside a busy writer never leaves it: through a long sync it would grow by everything the sync
+//! wrote. So past [`LOG_CAP_PAGES`] the writer checkpoints itself, as SQLite would, once its thread is
+//! done: the thread has copied all but what came since, so that checkpoint is short, and the next write
+//! starts the log over.
+//!
 //! Nothing changes for safety: the log and the database are flushed in the same order as before, and a
 //! process killed in the middle leaves a log that the next open completes as after any crash. When the
 //! thread or its connection cannot start, the writer checkpoints as SQLite does by default.
@@ -19,6 +25,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 
+use rusqlite::hooks::Wal;
+use rusqlite::wal::CheckpointMode;
 use rusqlite::{Connection, OpenFlags};
 
 use super::BUSY_TIMEOUT;
@@ -27,6 +35,10 @@ use super::BUSY_TIMEOUT;
 /// default is 1,000, and a sync that stored thousands of stories spent a tenth of its writer's time in
 /// checkpoints at that length.
 pub(super) const CHECKPOINT_PAGES: i32 = 4000;
+
+/// The log's length past which the writer checkpoints itself, so that the log starts over (see the
+/// module's header). The file is cut back to [`CHECKPOINT_PAGES`] when it does.
+pub(super) const LOG_CAP_PAGES: i32 = 2 * CHECKPOINT_PAGES;
 
 /// The thread that checkpoints the log of one connection's cache; it stops when dropped, after the
 /// checkpoint under way, if any.
@@ -41,6 +53,8 @@ impl Checkpointer {
     /// automatic checkpoint at [`CHECKPOINT_PAGES`]) when no thread or connection can be had for it.
     pub(super) fn start(writer: &mut Connection, path: &Path) -> rusqlite::Result<Option<Checkpointer>> {
         writer.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
+        // When the log starts over, its file is cut back to this length rather than kept at its longest.
+        writer.pragma_update(None, "journal_size_limit", i64::from(CHECKPOINT_PAGES) * 4096)?;
         let Ok(own) = checkpoint_connection(path) else { return Ok(None) };
         // At most one request waits: a checkpoint copies whatever was committed before it starts.
         let (wake, requests) = sync_channel::<()>(1);
@@ -50,17 +64,27 @@ impl Checkpointer {
             .name("offprint-checkpoint".into())
             .spawn(move || serve(&own, &requests, &stopped));
         let Ok(thread) = spawned else { return Ok(None) };
-        let hook_wake = wake.clone();
-        // Replaces the automatic checkpoint, which is a hook of the same kind.
-        writer.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, pages: i32| {
-            if pages >= CHECKPOINT_PAGES {
+        let checkpointer = Checkpointer { wake: wake.clone(), stop, thread: Some(thread) };
+        // Replaces the automatic checkpoint, which is a hook of the same kind. It runs after each commit,
+        // on the writer's thread, and must never fail it: the commit has happened.
+        let hooked = writer.wal_hook(Some(move |wal: &mut Wal, pages: i32| {
+            if pages >= LOG_CAP_PAGES {
+                // Busy while the thread is at work; the thread is not woken again, and a later commit's
+                // attempt finds it done.
+                let _ = wal.checkpoint_v2(CheckpointMode::PASSIVE);
+            } else if pages >= CHECKPOINT_PAGES {
                 // Full: one is asked for already. Gone: the thread stopped, and the log is left for the
-                // next checkpoint (at the latest when the cache closes).
-                let _: Result<(), TrySendError<()>> = hook_wake.try_send(());
+                // writer's own checkpoint at the cap, or for the cache's closing.
+                let _: Result<(), TrySendError<()>> = wake.try_send(());
             }
             Ok(())
-        }))?;
-        Ok(Some(Checkpointer { wake, stop, thread: Some(thread) }))
+        }));
+        if hooked.is_err() {
+            drop(checkpointer);
+            writer.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
+            return Ok(None);
+        }
+        Ok(Some(checkpointer))
     }
 }
 
@@ -71,8 +95,6 @@ impl Drop for Checkpointer {
         self.stop.store(true, Ordering::Release);
         let _ = self.wake.send(());
         if let Some(thread) = self.thread.take() {
-            // Joined, so that its connection is closed before the writer's: the last connection to close
-            // folds what is left of the log into the database and removes it.
             let _ = thread.join();
         }
     }

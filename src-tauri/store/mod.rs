@@ -68,7 +68,7 @@ const CHECK_DUE: &str = ".check";
 
 /// A connection to the cache. One writer at a time; readers may open their own.
 pub struct Store {
-    /// Declared before `conn`, so that it stops (and closes its own connection) before `conn` closes.
+    /// Declared before `conn`: its thread stops, and its connection closes, before `conn` closes.
     _checkpointer: Option<Checkpointer>,
     conn: Connection,
     /// The database file, as it was named when opened (SQLite's own name for it may resolve links).

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use std::path::Path;
 
+use rusqlite::wal::CheckpointMode;
 use rusqlite::{Transaction, TransactionBehavior, params};
 
 use super::{Store, now};
@@ -17,6 +18,9 @@ use crate::model::{CacheInfo, CleanupReport};
 use crate::pictures::file_path;
 
 const DAY: i64 = 24 * 60 * 60;
+
+/// How long a cleanup waits for a checkpoint under way before it leaves the log as it is.
+const LOG_FOLD_WAIT: Duration = Duration::from_secs(2);
 
 /// A picture file nothing refers to is removed only once it is this old: a sync in another process may
 /// have just written it and not yet recorded it.
@@ -54,8 +58,16 @@ impl Store {
         let freed_bytes = remove_unreferenced_files(&tx, &self.images_dir, &dropped)?;
         tx.commit()?;
         // Fold the write-ahead log back into the database so the cache's size on disk reflects the
-        // cleanup. Best effort: a reader in another process may hold it open for now.
-        let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        // cleanup. Best effort: a reader in another process may hold it open for now. The commits above
+        // may have set the checkpoint thread going (see `checkpoint`), which this one waits out.
+        let started = std::time::Instant::now();
+        while let Err(e) = self.conn.wal_checkpoint_v2(None::<&str>, CheckpointMode::TRUNCATE) {
+            let busy = e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy);
+            if !busy || started.elapsed() > LOG_FOLD_WAIT {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         Ok(CleanupReport { purged_entries, evicted_images, freed_bytes })
     }
 
