@@ -37,7 +37,7 @@ use super::BUSY_TIMEOUT;
 pub(super) const CHECKPOINT_PAGES: i32 = 4000;
 
 /// The log's length past which the writer checkpoints itself, so that the log starts over (see the
-/// module's header). The file is cut back to [`CHECKPOINT_PAGES`] when it does.
+/// module's header). The file is cut back to 16 MB (`journal_size_limit`) when it starts over.
 pub(super) const LOG_CAP_PAGES: i32 = 2 * CHECKPOINT_PAGES;
 
 /// The thread that checkpoints the log of one connection's cache; it stops when dropped, after the
