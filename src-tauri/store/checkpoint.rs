@@ -52,9 +52,7 @@ impl Checkpointer {
     /// Starts checkpointing `writer`'s log in the background, or leaves it to `writer` itself (SQLite's
     /// automatic checkpoint at [`CHECKPOINT_PAGES`]) when no thread or connection can be had for it.
     pub(super) fn start(writer: &mut Connection, path: &Path) -> rusqlite::Result<Option<Checkpointer>> {
-        writer.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
-        // When the log starts over, its file is cut back to this length rather than kept at its longest.
-        writer.pragma_update(None, "journal_size_limit", i64::from(CHECKPOINT_PAGES) * 4096)?;
+        in_commits(writer)?;
         let Ok(own) = checkpoint_connection(path) else { return Ok(None) };
         // At most one request waits: a checkpoint copies whatever was committed before it starts.
         let (wake, requests) = sync_channel::<()>(1);
@@ -81,11 +79,19 @@ impl Checkpointer {
         }));
         if hooked.is_err() {
             drop(checkpointer);
-            writer.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
+            in_commits(writer)?;
             return Ok(None);
         }
         Ok(Some(checkpointer))
     }
+}
+
+/// Leaves the checkpoints to `conn`'s own commits, SQLite's way, every [`CHECKPOINT_PAGES`]: for a
+/// connection that writes little (the window's reader), or when no thread can be had.
+pub(super) fn in_commits(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
+    // When the log starts over, its file is cut back to this length rather than kept at its longest.
+    conn.pragma_update(None, "journal_size_limit", i64::from(CHECKPOINT_PAGES) * 4096)
 }
 
 impl Drop for Checkpointer {
@@ -113,6 +119,6 @@ fn serve(conn: &Connection, requests: &Receiver<()>, stop: &AtomicBool) {
     while requests.recv().is_ok() && !stop.load(Ordering::Acquire) {
         // A checkpoint that fails (the disk full, the cache removed) leaves the log as it is, whole: the
         // writer's commits are in it, and the next checkpoint, or the next open, tries again.
-        let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        let _ = conn.wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE);
     }
 }

@@ -144,8 +144,10 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.set_transaction_behavior(TransactionBehavior::Immediate);
         ready_connection(&conn)?;
-        let checkpointer = Checkpointer::start(&mut conn, &self.path)?;
-        Ok(Store { _checkpointer: checkpointer, conn, path: self.path.clone(), images_dir: self.images_dir.clone() })
+        // The window only reads on it: the few commits it may make checkpoint by themselves, and no thread
+        // races the writer's for the log.
+        checkpoint::in_commits(&conn)?;
+        Ok(Store { _checkpointer: None, conn, path: self.path.clone(), images_dir: self.images_dir.clone() })
     }
 
     fn open_unchecked(path: &Path) -> Result<Store> {

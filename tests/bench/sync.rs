@@ -9,7 +9,8 @@
 //! them all).
 //!
 //! Not a test: it prints a table of medians and the ratios Offprint / peer, and fails on nothing but an
-//! error. When every scenario ran, it ends with Offprint's cold 200 x 50 and 1000 x 50 again, in turns. `OFFPRINT_BENCH_RUNS` sets the runs per scenario (3), `OFFPRINT_BENCH_QUICK=1` runs only the
+//! error. When every scenario ran, it ends with Offprint's cold 200 x 50 and 1000 x 50 again, in turns.
+//! `OFFPRINT_BENCH_RUNS` sets the runs per scenario (3), `OFFPRINT_BENCH_QUICK=1` runs only the
 //! first scenario and `OFFPRINT_BENCH_SCENARIOS` the ones it lists (`2,3`: numbered from 1 as below),
 //! `OFFPRINT_BENCH_READERS` picks readers (`offprint,newsboat,sfeed,python`).
 
