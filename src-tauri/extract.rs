@@ -7,6 +7,7 @@ use url::Url;
 use crate::error::{Error, Result};
 use crate::parse::charset::decode_html;
 use crate::sanitize::{ALLOWED_CLASSES, nests_too_deep, prepare_page};
+use crate::text::count_words;
 
 /// A feed body with fewer words than this is taken for a summary when the source's mode is `auto`.
 ///
@@ -74,13 +75,13 @@ pub fn is_fuller(page_text: &str, feed_text: &str, mode: FullTextMode) -> bool {
 }
 
 pub fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+    count_words(text, usize::MAX)
 }
 
 /// The words of `text` counted up to [`SUMMARY_WORDS`], all [`FullTextMode::wants`] needs: a whole
 /// story is not counted to its end.
 pub fn summary_words(text: &str) -> usize {
-    text.split_whitespace().take(SUMMARY_WORDS).count()
+    count_words(text, SUMMARY_WORDS)
 }
 
 /// An article page's main content, as (still untrusted) HTML.

@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::sanitize::{is_tracking_pixel, parse_srcset};
 use crate::serialized::{self, Piece, Tag};
-use crate::text::{BLOCK_START, collapse_whitespace, html_to_text, is_block, lines_of};
+use crate::text::{BLOCK_START, html_to_text, is_block, text_of};
 
 /// The URI scheme the window loads pictures from.
 pub const SCHEME: &str = "offprint-img";
@@ -90,11 +90,7 @@ pub fn clean_body(raw_html: &str, base: Option<&Url>) -> CleanBody {
     let sanitized = crate::sanitize::sanitize_html(raw_html, base);
     let mut text = String::new();
     match localize(&sanitized, Some(&mut text)) {
-        Some(localized) => CleanBody {
-            html: localized.html,
-            plain_text: collapse_whitespace(&lines_of(&text)),
-            images: localized.images,
-        },
+        Some(localized) => CleanBody { html: localized.html, plain_text: text_of(&text), images: localized.images },
         // See `localize_images`: kept as sanitized, its text taken on its own.
         None => CleanBody { plain_text: html_to_text(&sanitized), html: sanitized, images: Vec::new() },
     }

@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use sha2::{Digest, Sha256};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
+use twox_hash::XxHash3_128;
 use url::Url;
 
 use crate::discover::{FeedLink, USUAL_PATHS, feed_links, is_web_page, usual_feeds};
@@ -929,7 +929,9 @@ fn fetch_record(response: &Response) -> FetchRecord {
     FetchRecord {
         etag: response.validators.etag.clone(),
         last_modified: response.validators.last_modified.clone(),
-        body_hash: Some(Sha256::digest(&response.body).iter().map(|b| format!("{b:02x}")).collect()),
+        // Only ever compared with the last one: a fast hash will do, and every feed's whole body is hashed.
+        // (Caches from before kept SHA-256's, which never match: each feed is read once more.)
+        body_hash: Some(format!("xxh3:{:032x}", XxHash3_128::oneshot(&response.body))),
         moved_to: response.moved_to.as_ref().map(Url::to_string),
         fresh_until: None,
     }

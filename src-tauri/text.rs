@@ -28,7 +28,7 @@ pub fn html_to_text(html: &str) -> String {
     if !html.contains(['<', '&']) {
         return collapse_whitespace(html);
     }
-    collapse_whitespace(&html_to_lines(html))
+    collected(html).map(TextCollector::text).unwrap_or_default()
 }
 
 /// The text of `html` for a terminal: one paragraph per block element, separated by blank lines.
@@ -38,12 +38,17 @@ pub fn html_to_paragraphs(html: &str) -> String {
 
 /// The text of `html` with entities decoded and a line break before every block element.
 fn html_to_lines(html: &str) -> String {
+    collected(html).map(TextCollector::lines).unwrap_or_default()
+}
+
+/// The text of `html` as written, taken by a [`TextCollector`].
+fn collected(html: &str) -> Option<TextCollector> {
     let text = TextCollector::default();
     // Markup this broken still has text worth keeping; never give up on it.
     let rewritten = rewrite_str(html, text.collect(RewriteStrSettings::new().with_strict(false)));
     // Not strict, lol_html fails only on memory limits we do not set; should it ever, no text beats
     // markup taken for text.
-    if rewritten.is_ok() { text.lines() } else { String::new() }
+    rewritten.is_ok().then_some(text)
 }
 
 /// The text of a document, taken while a rewrite streams it, so a pass that changes the document (see
@@ -85,12 +90,23 @@ impl TextCollector {
     pub fn lines(self) -> String {
         lines_of(&self.raw.into_inner())
     }
+
+    /// The text taken, entities decoded, on one line (see [`text_of`]).
+    pub fn text(self) -> String {
+        text_of(&self.raw.into_inner())
+    }
 }
 
 /// Text as written in a document, its block elements marked by [`BLOCK_START`], as lines: entities
 /// decoded, a line break at every mark. Line breaks inside the source are not the reader's lines.
 pub(crate) fn lines_of(raw: &str) -> String {
     htmlize::unescape(raw.replace('\n', " ").replace(BLOCK_START, "\n")).into_owned()
+}
+
+/// Text as written in a document, as [`lines_of`] has it, on one line: entities decoded, every run of
+/// whitespace and block marks one space. What [`html_to_text`] gives, without making the lines first.
+pub(crate) fn text_of(raw: &str) -> String {
+    collapse(&htmlize::unescape(raw), BLOCK_START as u8)
 }
 
 /// Marks where a block element starts in text taken from a document.
@@ -105,43 +121,65 @@ pub(crate) fn is_block(name: &str) -> bool {
 /// trims the ends. It reads bytes, and decodes only those that can start a wide space: the text of every
 /// story passes through here.
 pub fn collapse_whitespace(s: &str) -> String {
+    collapse(s, b' ')
+}
+
+/// [`collapse_whitespace`], the ASCII character `also` counted as whitespace too.
+fn collapse(s: &str, also: u8) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut push_word = |word: &str| {
+    let mut i = 0;
+    while i < s.len() {
+        let width = space_width(s, i, also);
+        if width > 0 {
+            i += width;
+            continue;
+        }
+        let start = i;
+        i = word_end(s, i + 1, also);
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
-    };
-    let bytes = s.as_bytes();
-    let mut word_start = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let width = match bytes[i] {
-            0..=0x7F => 1,
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
-        let space = match bytes[i] {
-            b'\t'..=b'\r' | b' ' => true,
-            // U+0085 and U+00A0; U+1680; U+2000 to U+205F; U+3000.
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => s[i..i + width].starts_with(char::is_whitespace),
-            _ => false,
-        };
-        match (space, word_start) {
-            (true, Some(start)) => {
-                push_word(&s[start..i]);
-                word_start = None;
-            }
-            (false, None) => word_start = Some(i),
-            _ => {}
-        }
-        i += width;
-    }
-    if let Some(start) = word_start {
-        push_word(&s[start..]);
+        out.push_str(&s[start..i]);
     }
     out
+}
+
+/// The words of `s` (parted by whitespace, as [`str::split_whitespace`] has them) counted up to `max`.
+/// Read like [`collapse_whitespace`] reads.
+pub fn count_words(s: &str, max: usize) -> usize {
+    let (mut words, mut i) = (0, 0);
+    while i < s.len() && words < max {
+        let width = space_width(s, i, b' ');
+        if width > 0 {
+            i += width;
+            continue;
+        }
+        words += 1;
+        i = word_end(s, i + 1, b' ');
+    }
+    words
+}
+
+/// Where the word running at byte `i` of `s` ends: at the next whitespace (or `also`), else at the end.
+#[inline]
+fn word_end(s: &str, mut i: usize, also: u8) -> usize {
+    while i < s.len() && space_width(s, i, also) == 0 {
+        i += 1;
+    }
+    i
+}
+
+/// The width in bytes of the whitespace (or the ASCII `also`) at byte `i` of `s`, 0 if there is none.
+/// `i` may fall inside a character: only ASCII bytes and the bytes that start a wide space (U+0085 and
+/// U+00A0; U+1680; U+2000 to U+205F; U+3000) are looked at, and those start characters.
+#[inline]
+fn space_width(s: &str, i: usize, also: u8) -> usize {
+    match s.as_bytes()[i] {
+        b'\t'..=b'\r' | b' ' => 1,
+        byte if byte == also => 1,
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => s[i..].chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8),
+        _ => 0,
+    }
 }
 
 /// Cuts `s` to at most `max` characters on a word boundary, with an ellipsis when cut.
@@ -159,7 +197,25 @@ pub fn truncate_words(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn words_are_parted_as_split_whitespace_parts_them(s in "[ \n\t\u{85}\u{a0}\u{1680}\u{2003}\u{3000}\u{200b}aбپ.é]{0,40}", max in 0usize..12) {
+            prop_assert_eq!(count_words(&s, max), s.split_whitespace().take(max).count());
+            prop_assert_eq!(count_words(&s, usize::MAX), s.split_whitespace().count());
+            prop_assert_eq!(collapse_whitespace(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+
+        // The one-line text is the lines' text collapsed, however blocks, breaks and entities mix. (But
+        // for a U+0001 written as `&#1;`, which parts words there like the block mark it reads as.)
+        #[test]
+        fn text_of_is_the_lines_collapsed(raw in "([ \n\t\u{1}\u{a0}\u{2003}aбپ.]|&amp;|&#10;|&#xa0;|&nbsp;|&){0,40}") {
+            prop_assert_eq!(text_of(&raw), collapse_whitespace(&lines_of(&raw)));
+        }
+    }
 
     #[test]
     fn an_embed_card_reads_as_provider_then_title() {

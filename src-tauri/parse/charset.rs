@@ -99,7 +99,8 @@ fn pseudo_attribute<'a>(decl: &'a str, name: &str) -> Option<&'a str> {
     Some(&rest[..rest.find(quote)?])
 }
 
-/// Rewrites `<?xml version="1.0" encoding="windows-1251"?>` as `<?xml version="1.0"?>`.
+/// Rewrites `<?xml version="1.0" encoding="windows-1251"?>` as `<?xml version="1.0"?>`, now that the text
+/// is UTF-8. A declaration of UTF-8 says nothing false and stays (not copying the whole feed to drop it).
 fn strip_declared_encoding(text: &str) -> Option<String> {
     let start = text.len() - text.trim_start().len();
     let rest = &text[start..];
@@ -108,7 +109,10 @@ fn strip_declared_encoding(text: &str) -> Option<String> {
     }
     let end = rest.find("?>")?;
     let decl = &rest[..end];
-    pseudo_attribute(decl, "encoding")?;
+    let declared = pseudo_attribute(decl, "encoding")?;
+    if Encoding::for_label(declared.as_bytes()) == Some(UTF_8) {
+        return None;
+    }
     let version = pseudo_attribute(decl, "version").unwrap_or("1.0");
     let version = if version.chars().all(|c| c.is_ascii_digit() || c == '.') { version } else { "1.0" };
     Some(format!("<?xml version=\"{version}\"?>{}", &rest[end + 2..]))
@@ -123,6 +127,14 @@ mod tests {
         let (bytes, _, _) =
             encoding_rs::WINDOWS_1251.encode("<?xml version=\"1.0\" encoding=\"windows-1251\"?><t>Суд</t>");
         assert_eq!(decode(&bytes, None), "<?xml version=\"1.0\"?><t>Суд</t>");
+    }
+
+    #[test]
+    fn a_declaration_of_utf8_is_left_and_the_feed_not_copied() {
+        let feed = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><t>Суд</t>";
+        assert!(matches!(decode(feed.as_bytes(), None), Cow::Borrowed(text) if text == feed));
+        let declared_other = "<?xml version=\"1.0\" encoding=\"utf-16\"?><t>Суд</t>";
+        assert_eq!(decode(declared_other.as_bytes(), None), "<?xml version=\"1.0\"?><t>Суд</t>");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, ToSql, Transaction, params, params_from_iter};
 
-use super::images::{add_icon, link_images};
+use super::images::{ImagesUsed, add_icon, link_images};
 use super::query::SearchWords;
 use super::{Store, now};
 use crate::error::{Error, Result};
@@ -116,7 +116,7 @@ impl Store {
     /// `last_ok_at` older than [`LAST_OK_RESOLUTION`]. So a sync of unchanged feeds writes nothing.
     pub fn record_unchanged(&mut self, source_id: i64, fetch: &FetchRecord) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE sources SET etag = ?2, last_modified = ?3, body_hash = coalesce(?4, body_hash), last_ok_at = ?5,
                     last_error_code = NULL, last_error_message = NULL, last_error_at = NULL, error_count = 0,
                     next_check_at = ?7, retry_after_at = NULL
@@ -124,16 +124,16 @@ impl Store {
                 AND (etag IS NOT ?2 OR last_modified IS NOT ?3 OR (?4 IS NOT NULL AND body_hash IS NOT ?4)
                      OR last_error_code IS NOT NULL OR last_ok_at IS NULL OR last_ok_at < ?5 - ?6
                      OR next_check_at IS NOT ?7 OR retry_after_at IS NOT NULL)",
-            params![
-                source_id,
-                fetch.etag,
-                fetch.last_modified,
-                fetch.body_hash,
-                now(),
-                LAST_OK_RESOLUTION,
-                fetch.fresh_until
-            ],
-        )?;
+        )?
+        .execute(params![
+            source_id,
+            fetch.etag,
+            fetch.last_modified,
+            fetch.body_hash,
+            now(),
+            LAST_OK_RESOLUTION,
+            fetch.fresh_until
+        ])?;
         follow_move(&tx, source_id, fetch)?;
         tx.commit()?;
         Ok(())
@@ -163,8 +163,9 @@ impl Store {
         let purged = settle_tombstones(&tx, source_id, carried.collect())?;
         let mut outcome = RefreshOutcome::default();
         let mut search = SearchRows::default();
+        let mut images = ImagesUsed::default();
         for entry in entries.iter().filter(|e| !purged.contains(&e.meta.key)) {
-            match upsert_entry(&tx, source_id, entry, now, &mut search)? {
+            match upsert_entry(&tx, source_id, entry, now, &mut search, &mut images)? {
                 Upsert::Inserted => outcome.new += 1,
                 Upsert::Updated => outcome.updated += 1,
                 Upsert::Same => {}
@@ -230,14 +231,24 @@ fn record_success(
     title: Option<&str>,
     site_url: Option<&str>,
 ) -> Result<()> {
-    let changed = tx.execute(
-        "UPDATE sources SET etag = ?2, last_modified = ?3, body_hash = coalesce(?4, body_hash),
-                title = coalesce(nullif(?5, ''), title), site_url = coalesce(?6, site_url),
-                last_ok_at = ?7, last_error_code = NULL, last_error_message = NULL, last_error_at = NULL,
-                error_count = 0, next_check_at = ?8, retry_after_at = NULL
-          WHERE id = ?1",
-        params![source_id, fetch.etag, fetch.last_modified, fetch.body_hash, title, site_url, now(), fetch.fresh_until],
-    )?;
+    let changed = tx
+        .prepare_cached(
+            "UPDATE sources SET etag = ?2, last_modified = ?3, body_hash = coalesce(?4, body_hash),
+                    title = coalesce(nullif(?5, ''), title), site_url = coalesce(?6, site_url),
+                    last_ok_at = ?7, last_error_code = NULL, last_error_message = NULL, last_error_at = NULL,
+                    error_count = 0, next_check_at = ?8, retry_after_at = NULL
+              WHERE id = ?1",
+        )?
+        .execute(params![
+            source_id,
+            fetch.etag,
+            fetch.last_modified,
+            fetch.body_hash,
+            title,
+            site_url,
+            now(),
+            fetch.fresh_until
+        ])?;
     if changed == 0 {
         return Err(Error::NotFound { what: "source", id: source_id });
     }
@@ -247,10 +258,10 @@ fn record_success(
 fn follow_move(tx: &Transaction, source_id: i64, fetch: &FetchRecord) -> Result<()> {
     if let Some(url) = &fetch.moved_to {
         // Follow a permanent move unless another subscription already has that address.
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE sources SET url = ?2 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM sources WHERE url = ?2)",
-            params![source_id, url],
-        )?;
+        )?
+        .execute(params![source_id, url])?;
     }
     Ok(())
 }
@@ -267,6 +278,7 @@ fn upsert_entry<'a>(
     entry: &'a CleanEntry,
     now: i64,
     search: &mut SearchRows<'a>,
+    images: &mut ImagesUsed,
 ) -> Result<Upsert> {
     let meta = &entry.meta;
     let published = meta.published_at.map(|t| t.timestamp());
@@ -352,15 +364,15 @@ fn upsert_entry<'a>(
         body.error,
         body.attempts
     ])?;
-    link_images(tx, id, &body.images, now)?;
-    // A new id never had words in the index (ids are never reused).
-    let had_words = !matches!(result, Upsert::Inserted);
+    // A new id never had pictures, nor words in the index (ids are never reused).
+    let existed = !matches!(result, Upsert::Inserted);
+    link_images(tx, id, existed, &body.images, now, images)?;
     let words = match &entry.words {
         Some(words) if !body.kept => Cow::Borrowed(words),
         _ => Cow::Owned(SearchWords::of_story(meta, &body.plain_text)),
     };
     debug_assert_eq!(*words, SearchWords::of_story(meta, &body.plain_text), "the words of another text");
-    search.add(id, had_words, words);
+    search.add(id, existed, words);
     Ok(result)
 }
 

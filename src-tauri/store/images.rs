@@ -1,6 +1,7 @@
 //! Pictures in the cache: which entry shows which picture, what became of each fetch, and where the
 //! bytes are. A row per URL; files per content (see `crate::pictures`).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
@@ -67,12 +68,12 @@ impl Store {
     pub fn record_image(&mut self, id: i64, picture: &Picture) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let content_hash = write_file(&self.images_dir, picture)?;
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE images SET status = 'cached', content_hash = ?2, content_type = ?3, bytes = ?4, error = NULL,
                     attempts = attempts + 1, fetched_at = ?5
               WHERE id = ?1",
-            params![id, content_hash, picture.content_type, picture.bytes.len() as i64, now()],
-        )?;
+        )?
+        .execute(params![id, content_hash, picture.content_type, picture.bytes.len() as i64, now()])?;
         tx.commit()?;
         Ok(())
     }
@@ -85,12 +86,13 @@ impl Store {
             e if e.is_transient() => ("failed", 1),
             _ => ("failed", MAX_ATTEMPTS),
         };
-        self.conn.execute(
-            "UPDATE images SET status = ?2, error = ?3, attempts = max(attempts + ?4, ?4), fetched_at = ?5,
-                    retry_at = ?5 + (?6 << min(attempts, 8))
-              WHERE id = ?1",
-            params![id, status, error.to_string(), attempts, now(), RETRY_AFTER],
-        )?;
+        self.conn
+            .prepare_cached(
+                "UPDATE images SET status = ?2, error = ?3, attempts = max(attempts + ?4, ?4), fetched_at = ?5,
+                        retry_at = ?5 + (?6 << min(attempts, 8))
+                  WHERE id = ?1",
+            )?
+            .execute(params![id, status, error.to_string(), attempts, now(), RETRY_AFTER])?;
         Ok(())
     }
 
@@ -152,16 +154,39 @@ impl Store {
     }
 }
 
-/// Points an entry at its pictures, adding a pending row for each URL not seen before.
-pub(super) fn link_images(tx: &Transaction, entry_id: i64, urls: &[String], now: i64) -> Result<()> {
-    tx.prepare_cached("DELETE FROM entry_images WHERE entry_id = ?1")?.execute([entry_id])?;
-    let mut add = tx.prepare_cached(
-        "INSERT INTO images (url, key, used_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (url) DO UPDATE SET used_at = excluded.used_at RETURNING id",
-    )?;
+/// The pictures one transaction has recorded as used, by URL, with their ids: a picture that many
+/// stories of a feed show (a logo, a byline photo) is written once.
+#[derive(Default)]
+pub(super) struct ImagesUsed(HashMap<String, i64>);
+
+/// Points an entry at its pictures, adding a pending row for each URL not seen before. `replacing` when
+/// the entry may already point at some (a new entry never does: ids are never reused).
+pub(super) fn link_images(
+    tx: &Transaction,
+    entry_id: i64,
+    replacing: bool,
+    urls: &[String],
+    now: i64,
+    used: &mut ImagesUsed,
+) -> Result<()> {
+    if replacing {
+        tx.prepare_cached("DELETE FROM entry_images WHERE entry_id = ?1")?.execute([entry_id])?;
+    }
     let mut link = tx.prepare_cached("INSERT INTO entry_images (entry_id, position, image_id) VALUES (?1, ?2, ?3)")?;
     for (position, url) in urls.iter().enumerate() {
-        let image_id: i64 = add.query_row(params![url, image_key(url), now], |r| r.get(0))?;
+        let image_id = match used.0.get(url) {
+            Some(&id) => id,
+            None => {
+                let id: i64 = tx
+                    .prepare_cached(
+                        "INSERT INTO images (url, key, used_at) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (url) DO UPDATE SET used_at = excluded.used_at RETURNING id",
+                    )?
+                    .query_row(params![url, image_key(url), now], |r| r.get(0))?;
+                used.0.insert(url.clone(), id);
+                id
+            }
+        };
         link.execute(params![entry_id, position as i64, image_id])?;
     }
     Ok(())

@@ -326,8 +326,14 @@ fn ready_connection(conn: &Connection) -> Result<()> {
     // statement cache then saves nothing, at 20-30 us a call. The store runs no ANALYZE, so the plans
     // it would have chosen per value are the same.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    // Room for every statement a sync repeats (rusqlite keeps 16): storing a refreshed source alone uses
+    // a dozen, and the pictures' others would push them out between sources.
+    conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
     Ok(())
 }
+
+/// Prepared statements each connection keeps for reuse.
+const STATEMENTS_KEPT: usize = 64;
 
 /// `path` with `suffix` added to its name (`-wal`, `.damaged-...`).
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
