@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_counts.sql"),
     include_str!("migrations/0007_search_words.sql"),
     include_str!("migrations/0008_text_from_html.sql"),
+    include_str!("migrations/0009_search_without_positions.sql"),
 ];
 
 /// How long a statement waits for another connection's write lock before it reports the cache locked.

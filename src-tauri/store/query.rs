@@ -293,17 +293,14 @@ fn fold_letter(c: char) -> char {
     }
 }
 
-/// Plain words to an FTS5 query: every word must match, the last as a prefix. Each word is quoted, so
-/// nothing the reader types is FTS5 syntax. `None` when no word is left to search for.
+/// Plain words to an FTS5 query: every word must be in the story, the last as a prefix. The words are
+/// those [`search_words`] takes, so a typed word it parts (`e-mail`, a Persian compound with a zero-width
+/// non-joiner) asks for each of its parts. Each is quoted, so nothing the reader types is FTS5 syntax.
+/// `None` when no word is left to search for.
 pub(crate) fn fts_query(search: &str) -> Option<String> {
-    let words: Vec<String> = search
-        .split_whitespace()
-        .filter_map(|w| {
-            let mut folded = String::new();
-            search_words(w, &mut folded);
-            (!folded.is_empty()).then(|| format!("\"{folded}\""))
-        })
-        .collect();
+    let mut folded = String::new();
+    search_words(search, &mut folded);
+    let words: Vec<String> = folded.split_terminator(' ').map(|w| format!("\"{w}\"")).collect();
     let last = words.len().checked_sub(1)?;
     Some(
         words

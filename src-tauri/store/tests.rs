@@ -622,6 +622,39 @@ fn a_search_index_from_before_folding_is_folded_once_on_open() {
 }
 
 #[test]
+fn an_index_with_word_positions_is_made_again_without_them_and_filled_on_open() {
+    let (dir, mut store) = open();
+    let src = source(&mut store, "https://a.example/feed");
+    let entries = [entry("fa", "دادگاه روزنامه‌نگار", "حکم در تهران اعلام شد"), entry("en", "Court", "An e-mail leaked")];
+    store.apply_refresh(src, &FetchRecord::default(), &facts("A"), &entries).unwrap();
+    // As schema 8 left it: the index of migration 7, which kept every word's position, folded by version 2.
+    store
+        .conn
+        .execute_batch(
+            "DROP TABLE entry_search;
+             CREATE VIRTUAL TABLE entry_search USING fts5 (title, author, plain_text, content = '',
+                                                            contentless_delete = 1, tokenize = 'ascii');
+             INSERT INTO entry_search (rowid, title, author, plain_text) SELECT id, 'old', '', 'old' FROM entries;
+             PRAGMA user_version = 8;",
+        )
+        .unwrap();
+    assert_eq!(titles_found(&store, "court"), Vec::<String>::new());
+    drop(store);
+    let store = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    let table: String =
+        store.conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'entry_search'", [], |r| r.get(0)).unwrap();
+    assert!(table.contains("detail = none"), "{table}");
+    assert_eq!(titles_found(&store, "old"), Vec::<String>::new(), "the old index is gone");
+    assert_eq!(titles_found(&store, "court"), ["Court"]);
+    // A typed word that the index holds as several asks for each of them, wherever they are.
+    assert_eq!(titles_found(&store, "e-mail"), ["Court"]);
+    assert_eq!(titles_found(&store, "mail-e"), ["Court"]);
+    assert_eq!(titles_found(&store, "روزنامه‌نگار"), ["دادگاه روزنامه‌نگار"]);
+    assert_eq!(titles_found(&store, "نگار روزنامه"), ["دادگاه روزنامه‌نگار"]);
+    assert_eq!(titles_found(&store, "e-mai"), ["Court"], "the last part is a prefix");
+}
+
+#[test]
 fn a_second_connection_shares_the_cache_without_checking_it_again() {
     let dir = tempfile::TempDir::new().unwrap();
     let mut writer = Store::open_in(dir.path()).unwrap();
