@@ -163,11 +163,29 @@ pub fn count_words(s: &str, max: usize) -> usize {
 /// Where the word running at byte `i` of `s` ends: at the next whitespace (or `also`), else at the end.
 #[inline]
 fn word_end(s: &str, mut i: usize, also: u8) -> usize {
-    while i < s.len() && space_width(s, i, also) == 0 {
+    let bytes = s.as_bytes();
+    loop {
+        while i < bytes.len() && !MAY_START_SPACE[usize::from(bytes[i])] && bytes[i] != also {
+            i += 1;
+        }
+        if i >= bytes.len() || space_width(s, i, also) > 0 {
+            return i;
+        }
         i += 1;
     }
-    i
 }
+
+/// The bytes that [`space_width`] looks at beyond `also`: ASCII whitespace and the first bytes of the wide
+/// spaces. A look-up per byte, where a word's letters are skipped.
+static MAY_START_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        b += 1;
+    }
+    table
+};
 
 /// The width in bytes of the whitespace (or the ASCII `also`) at byte `i` of `s`, 0 if there is none.
 /// `i` may fall inside a character: only ASCII bytes and the bytes that start a wide space (U+0085 and

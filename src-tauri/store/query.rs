@@ -184,29 +184,16 @@ pub(crate) fn search_words(text: &str, out: &mut String) {
         }
         *in_word = true;
     };
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // A run of ASCII letters and digits is copied whole, lowercased only if it has capitals.
-        let ascii_run = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
-        if ascii_run > 0 {
-            start_word(out, &mut in_word);
-            let run = &text[i..i + ascii_run];
-            if run.bytes().any(|b| b.is_ascii_uppercase()) {
-                out.extend(run.chars().map(|c| c.to_ascii_lowercase()));
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                start_word(out, &mut in_word);
+                out.push(c.to_ascii_lowercase());
             } else {
-                out.push_str(run);
+                in_word = false;
             }
-            i += ascii_run;
             continue;
         }
-        if bytes[i].is_ascii() {
-            in_word = false;
-            i += 1;
-            continue;
-        }
-        let Some(c) = text[i..].chars().next() else { break };
-        i += c.len_utf8();
         // Most words beyond ASCII are Cyrillic or Arabic-script, whose letters need no table to fold.
         if let Some(letter) = common_letter(c) {
             start_word(out, &mut in_word);
