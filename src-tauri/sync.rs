@@ -26,7 +26,7 @@ use crate::model::{
     SyncReport,
 };
 use crate::oembed::{Details, complete_cards, incomplete_cards};
-use crate::parse::{adopt_page_language, complete_from_body, parse_feed, same_story};
+use crate::parse::{adopt_page_language, complete_from_body, parse_feed};
 use crate::pictures::fetch_picture;
 use crate::schedule;
 use crate::settings::{CacheSettings, SyncSettings};
@@ -575,7 +575,7 @@ fn page_wanted(
     // again where it is stored (a page that changed since, or is gone, must not replace it).
     let needed = match known.kept.get(&meta.key) {
         None => true,
-        Some(k) if !same_story(&k.fingerprint, &meta.fingerprint) => true,
+        Some(k) if k.fingerprint != meta.fingerprint => true,
         Some(k) => match k.extract_status.as_deref() {
             None => true,
             Some("ok" | "short") => false,

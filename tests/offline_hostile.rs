@@ -237,40 +237,6 @@ async fn a_policy_upgrade_never_swaps_a_bookmarked_full_text_for_a_stub() {
     assert!(bytes.is_some(), "the bookmark lost its picture: {:?}", after.images);
 }
 
-/// Caches of earlier versions hold SHA-256 fingerprints and feed hashes, which the current ones never
-/// equal. The first sync after the upgrade reads each feed again and must take every story for the one it
-/// has: none announced as updated, no article page fetched again, the bookmark and its full text kept,
-/// and the story stored with a fingerprint of the current kind.
-#[tokio::test]
-async fn stories_fingerprinted_by_an_earlier_version_stay_the_same_stories() {
-    let server = summary_site();
-    let dir = common::data_dir();
-    let store = open(dir.path());
-    subscribe(&store, &server, FullTextMode::Auto).await;
-    let before = only_entry(&store);
-    assert!(before.content_html.contains(FULL_SENTENCE), "{}", before.content_html);
-    store.lock().unwrap().set_bookmarked(before.summary.id, true).unwrap();
-    drop(store);
-
-    let db = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
-    db.execute("UPDATE entries SET fingerprint = '0f1e2d3c4b5a69788796a5b4c3d2e1f0'", []).unwrap();
-    let sha256_of_the_feed = "ab".repeat(32);
-    db.execute("UPDATE sources SET body_hash = ?1, etag = NULL, last_modified = NULL", [sha256_of_the_feed]).unwrap();
-    server.reset_counts();
-
-    let store = open(dir.path());
-    let report = sync::sync_all(&store, &fetcher(), &SyncOptions::default(), |_| {}).await.unwrap();
-    assert_eq!((report.new, report.updated, report.failed), (0, 0, 0), "{report:?}");
-    assert_eq!(server.hits("/feed.xml"), 1);
-    assert_eq!(server.hits("/night.html"), 0, "the article page was fetched again");
-    let after = only_entry(&store);
-    assert_eq!(after.summary.id, before.summary.id);
-    assert!(after.summary.bookmarked);
-    assert!(after.content_html.contains(FULL_SENTENCE), "the full text was lost: {}", after.content_html);
-    let fingerprint: String = db.query_row("SELECT fingerprint FROM entries", [], |r| r.get(0)).unwrap();
-    assert!(fingerprint.starts_with("x3:"), "{fingerprint}");
-}
-
 /// Two processes share the cache (the window syncing, `offprint-cli cleanup` from a timer). A sync
 /// records a picture whose bytes are already on disk (another URL, same content) just as a cleanup drops
 /// that other URL and deletes the file: the new row says `cached`, its file is gone, and no sync fetches it

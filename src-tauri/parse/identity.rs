@@ -7,7 +7,6 @@
 use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
-use twox_hash::XxHash3_128;
 
 use crate::model::ParsedEntry;
 
@@ -53,33 +52,8 @@ fn base_identity(entry: &ParsedEntry) -> String {
 }
 
 /// Hash of everything the feed says about an entry; a different value means the entry was edited.
-///
-/// xxh3-128: every entry of every feed read is fingerprinted, its body whole, and SHA-256 (which the
-/// caches of earlier versions hold, see [`same_story`]) cost more than the rest of reading the feed.
-/// Only ever compared, never trusted: a feed that forged one would hide an edit of its own.
 pub(super) fn fingerprint(parts: &[&str]) -> String {
-    let mut hasher = XxHash3_128::new();
-    for part in parts {
-        hasher.write(part.as_bytes());
-        hasher.write(&[0x1f]);
-    }
-    format!("{FINGERPRINT_MARK}{:032x}", hasher.finish_128())
-}
-
-/// Starts every fingerprint [`fingerprint`] makes, to tell them from those of earlier versions.
-const FINGERPRINT_MARK: &str = "x3:";
-
-/// Whether the fingerprint `stored` says the same story as `new`, one that [`fingerprint`] just made.
-/// A stored fingerprint of an earlier version (SHA-256, 32 hex digits) cannot be compared: it is taken
-/// for the same story, as a reader would (nothing tells it was edited), and is replaced when the story
-/// is stored again. A story edited just as Offprint was upgraded is not announced as updated.
-pub fn same_story(stored: &str, new: &str) -> bool {
-    stored == new || is_earlier_fingerprint(stored)
-}
-
-/// A fingerprint that earlier versions made.
-fn is_earlier_fingerprint(stored: &str) -> bool {
-    stored.len() == 32 && stored.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    hash(parts)
 }
 
 fn hash(parts: &[&str]) -> String {

@@ -17,7 +17,6 @@ use crate::text::{collapse_whitespace, html_to_text, truncate_words};
 
 pub use charset::decode;
 pub use dates::parse_date;
-pub use identity::same_story;
 
 /// Longest title kept, in characters; a feed that sends megabytes of title gets the start of it.
 const MAX_TITLE_CHARS: usize = 1000;

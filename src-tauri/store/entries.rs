@@ -12,7 +12,6 @@ use crate::error::{Error, Result};
 use crate::extract::summary_words;
 use crate::localize::clean_stored_again;
 use crate::model::{CleanEntry, Extraction, RefreshOutcome};
-use crate::parse::same_story;
 use crate::sanitize::SANITIZER_VERSION;
 use crate::text::html_to_text;
 
@@ -61,8 +60,7 @@ pub struct KnownEntry {
 }
 
 impl KnownEntry {
-    /// Whether this is the story `meta` describes (the same fingerprint), cleaned by the current policy. A
-    /// fingerprint of an earlier version is not: the story is cleaned and stored again, with the new one.
+    /// Whether this is the story `meta` describes (the same fingerprint), cleaned by the current policy.
     pub fn holds(&self, meta: &crate::model::EntryMeta) -> bool {
         self.fingerprint == meta.fingerprint && self.sanitizer_version >= SANITIZER_VERSION
     }
@@ -294,15 +292,13 @@ fn upsert_entry<'a>(
         )?
         .query_row(params![source_id, meta.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .optional()?;
-    let same_story = existing.as_ref().is_some_and(|(_, fingerprint, ..)| same_story(fingerprint, &meta.fingerprint));
-    let as_stored = existing.as_ref().is_some_and(|(_, fingerprint, ..)| *fingerprint == meta.fingerprint);
+    let same_story = existing.as_ref().is_some_and(|(_, fingerprint, ..)| *fingerprint == meta.fingerprint);
     let result = match &existing {
         // Nothing new: no write at all, unless this sync fetched the article page again.
-        Some((_, _, version, ..)) if as_stored && *version >= SANITIZER_VERSION && entry.extract.is_none() => {
+        Some((_, _, version, ..)) if same_story && *version >= SANITIZER_VERSION && entry.extract.is_none() => {
             return Ok(Upsert::Same);
         }
-        // Same story, cleaned by an older policy, fingerprinted by an earlier version or given its full
-        // text: not news to the reader.
+        // Same story, cleaned by an older policy or given its full text: not news to the reader.
         Some(_) if same_story => Upsert::Same,
         Some(_) => Upsert::Updated,
         None => Upsert::Inserted,
