@@ -91,12 +91,21 @@ fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
     })
 }
 
+/// The value of the pseudo-attribute `name` in the XML declaration `decl` (from `<?xml` to before `?>`),
+/// read one attribute after another as the XML parser reads them: `xencoding="..."`, or a value that
+/// spells `encoding`, is not the encoding.
 fn pseudo_attribute<'a>(decl: &'a str, name: &str) -> Option<&'a str> {
-    let at = decl.find(name)?;
-    let rest = decl[at + name.len()..].trim_start().strip_prefix('=')?.trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &rest[1..];
-    Some(&rest[..rest.find(quote)?])
+    let mut rest = decl.strip_prefix("<?xml")?;
+    loop {
+        let (attribute, after) = rest.split_once('=')?;
+        let after = after.trim_start();
+        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let (value, remaining) = after[1..].split_once(quote)?;
+        if attribute.trim() == name {
+            return Some(value);
+        }
+        rest = remaining;
+    }
 }
 
 /// Rewrites `<?xml version="1.0" encoding="windows-1251"?>` as `<?xml version="1.0"?>`, now that the text
@@ -135,6 +144,16 @@ mod tests {
         assert!(matches!(decode(feed.as_bytes(), None), Cow::Borrowed(text) if text == feed));
         let declared_other = "<?xml version=\"1.0\" encoding=\"utf-16\"?><t>Суд</t>";
         assert_eq!(decode(declared_other.as_bytes(), None), "<?xml version=\"1.0\"?><t>Суд</t>");
+    }
+
+    #[test]
+    fn the_encoding_is_the_attribute_of_that_name_only() {
+        let feed = "<?xml version=\"1.0\" xencoding=\"utf-8\" encoding=\"koi8-r\"?><t>Суд</t>";
+        let (bytes, _, _) = encoding_rs::KOI8_R.encode(feed);
+        assert_eq!(decode(&bytes, None), "<?xml version=\"1.0\"?><t>Суд</t>");
+        let spelled = "<?xml version='encoding' encoding=\"windows-1251\"?><t>Суд</t>";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(spelled);
+        assert_eq!(decode(&bytes, None), "<?xml version=\"1.0\"?><t>Суд</t>");
     }
 
     #[test]
