@@ -237,6 +237,32 @@ async fn a_policy_upgrade_never_swaps_a_bookmarked_full_text_for_a_stub() {
     assert!(bytes.is_some(), "the bookmark lost its picture: {:?}", after.images);
 }
 
+/// A policy upgrade cleans every story again from its feed. A story whose article page failed for good
+/// keeps that record: the syncs after the upgrade do not knock on the page again.
+#[tokio::test]
+async fn a_policy_upgrade_keeps_what_a_storys_page_gave_before() {
+    let server = summary_site();
+    server.route("/night.html", Route::status(404));
+    let dir = common::data_dir();
+    let store = open(dir.path());
+    subscribe(&store, &server, FullTextMode::Auto).await;
+    assert_eq!(server.hits("/night.html"), 1);
+    drop(store);
+
+    stored_by_previous_policy(dir.path(), None);
+    let store = open(dir.path());
+    sync_all(&store).await;
+    // The feed changes (not the story), so the next sync reads it again.
+    let feed = rss(&server, &[("night", "Night crossing stays", "The night ferry keeps running.")]);
+    server.route(
+        "/feed.xml",
+        Route::feed(feed.replace("<title>Harbour</title>", "<title>Harbour news</title>"), "application/rss+xml"),
+    );
+    sync_all(&store).await;
+    assert_eq!(server.hits("/night.html"), 1, "the page that failed for good was asked for again");
+    assert!(only_entry(&store).content_html.contains("night ferry keeps running"));
+}
+
 /// Two processes share the cache (the window syncing, `offprint-cli cleanup` from a timer). A sync
 /// records a picture whose bytes are already on disk (another URL, same content) just as a cleanup drops
 /// that other URL and deletes the file: the new row says `cached`, its file is gone, and no sync fetches it

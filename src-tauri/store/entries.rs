@@ -283,19 +283,28 @@ fn upsert_entry<'a>(
     let meta = &entry.meta;
     let published = meta.published_at.map(|t| t.timestamp());
     let updated = meta.updated_at.map(|t| t.timestamp());
-    let existing: Option<(i64, String, i64, Option<String>, i64)> = tx
+    let existing: Option<(String, Previous)> = tx
         .prepare_cached(
-            "SELECT e.id, e.fingerprint, coalesce(c.sanitizer_version, 0), c.extract_status,
+            "SELECT e.fingerprint, coalesce(c.sanitizer_version, 0), c.extract_status, c.extract_error,
                     coalesce(c.extract_attempts, 0)
                FROM entries e LEFT JOIN entry_contents c ON c.entry_id = e.id
               WHERE e.source_id = ?1 AND e.entry_key = ?2",
         )?
-        .query_row(params![source_id, meta.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_row(params![source_id, meta.key], |r| {
+            let previous = Previous {
+                sanitizer_version: r.get(1)?,
+                status: r.get(2)?,
+                error: r.get(3)?,
+                attempts: r.get(4)?,
+                same_story: false,
+            };
+            Ok((r.get(0)?, previous))
+        })
         .optional()?;
-    let same_story = existing.as_ref().is_some_and(|(_, fingerprint, ..)| *fingerprint == meta.fingerprint);
+    let same_story = existing.as_ref().is_some_and(|(fingerprint, _)| *fingerprint == meta.fingerprint);
     let result = match &existing {
         // Nothing new: no write at all, unless this sync fetched the article page again.
-        Some((_, _, version, ..)) if same_story && *version >= SANITIZER_VERSION && entry.extract.is_none() => {
+        Some((_, p)) if same_story && p.sanitizer_version >= SANITIZER_VERSION && entry.extract.is_none() => {
             return Ok(Upsert::Same);
         }
         // Same story, cleaned by an older policy or given its full text: not news to the reader.
@@ -336,12 +345,7 @@ fn upsert_entry<'a>(
             ],
             |r| r.get(0),
         )?;
-    let previous = existing.map(|(_, _, sanitizer_version, status, attempts)| Previous {
-        status,
-        attempts,
-        sanitizer_version,
-        same_story,
-    });
+    let previous = existing.map(|(_, previous)| Previous { same_story, ..previous });
     let body = body_to_store(tx, id, entry, previous)?;
     // The text is not stored: it is that of the HTML (see migration 8), and only its words are counted.
     tx.prepare_cached(
@@ -439,6 +443,7 @@ struct Body<'a> {
 /// What the cache holds of an entry about to be stored again.
 struct Previous {
     status: Option<String>,
+    error: Option<String>,
     attempts: i64,
     sanitizer_version: i64,
     same_story: bool,
@@ -472,10 +477,13 @@ fn body_to_store<'a>(tx: &Transaction, id: i64, entry: &'a CleanEntry, previous:
             Some(Extraction::Full) => false,
         };
     if !keeps_full_text {
-        return Ok(match &entry.extract {
-            None => fresh(None, None, 0),
-            Some(done @ (Extraction::Full | Extraction::Short)) => fresh(Some(done.status()), None, 0),
-            Some(Extraction::Failed { code, message }) => fresh(Some(code), Some(message), attempts + 1),
+        return Ok(match (&entry.extract, &previous) {
+            // The same story stored again without its page (cleaned by a newer policy): what its page
+            // gave before still holds, so a page that was short, or failed for good, is not fetched again.
+            (None, Some(p)) if p.same_story => fresh(p.status.as_deref(), p.error.as_deref(), p.attempts),
+            (None, _) => fresh(None, None, 0),
+            (Some(done @ (Extraction::Full | Extraction::Short)), _) => fresh(Some(done.status()), None, 0),
+            (Some(Extraction::Failed { code, message }), _) => fresh(Some(code), Some(message), attempts + 1),
         });
     }
     let (mut content_html, error): (String, Option<String>) = tx
