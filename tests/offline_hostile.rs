@@ -263,6 +263,54 @@ async fn a_policy_upgrade_keeps_what_a_storys_page_gave_before() {
     assert!(only_entry(&store).content_html.contains("night ferry keeps running"));
 }
 
+/// A policy upgrade cleans every story again from its feed and asks the providers of its embed cards again.
+/// A provider that does not answer then (blocked where the reader lives, or down) must not take from a
+/// story the card it completed before: its title stays, and its thumbnail, which a bookmark keeps through
+/// the cleanup.
+#[tokio::test]
+async fn a_policy_upgrade_keeps_the_embed_cards_completed_before() {
+    let server = Server::start();
+    server.route("/img/thumb.png", Route::feed(picture_file("ferry-dock.png"), "image/png"));
+    let thumb = server.url("/img/thumb.png");
+    let body = "<p>The harbour board met.</p><iframe src=\"https://player.vimeo.com/video/76979871\"></iframe>";
+    server.route("/feed.xml", Route::feed(rss(&server, &[("vote", "Night vote", body)]), "application/rss+xml"));
+    let dir = common::data_dir();
+    let store = open(dir.path());
+    subscribe(&store, &server, FullTextMode::Off).await;
+    let before = only_entry(&store);
+
+    // As if the provider had answered that sync: the card completed, its thumbnail one of the story's pictures.
+    let said = Details { title: Some("The night vote".into()), thumbnail_url: Some(thumb.clone()) };
+    let found: std::collections::HashMap<String, Details> = offprint::oembed::incomplete_cards(&before.content_html)
+        .into_iter()
+        .map(|card| (card.href, said.clone()))
+        .collect();
+    assert_eq!(found.len(), 1, "the player is a card to complete: {}", before.content_html);
+    let (completed, thumbnails) = complete_cards(&before.content_html, &found);
+    assert_eq!(thumbnails, [thumb.as_str()]);
+    let db = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+    db.execute("UPDATE entry_contents SET content_html = ?1", [&completed]).unwrap();
+    db.execute("INSERT INTO images (url, key, used_at) VALUES (?1, ?2, 0)", [&thumb, &image_key(&thumb)]).unwrap();
+    db.execute(
+        "INSERT INTO entry_images (entry_id, position, image_id) SELECT ?1, 0, id FROM images WHERE url = ?2",
+        rusqlite::params![before.summary.id, thumb],
+    )
+    .unwrap();
+    sync::fetch_pictures(&store, &fetcher()).await.unwrap();
+    store.lock().unwrap().set_bookmarked(before.summary.id, true).unwrap();
+    drop(store);
+
+    stored_by_previous_policy(dir.path(), None);
+    let store = open(dir.path());
+    sync_all(&store).await;
+    sync::clean_up(&store).await.unwrap();
+    let after = only_entry(&store);
+    assert!(after.content_html.contains("The night vote"), "the card lost its title: {}", after.content_html);
+    assert!(after.images.iter().any(|i| i.url == thumb && i.status == "cached"), "{:?}", after.images);
+    let bytes = store.lock().unwrap().image_bytes(&image_key(&thumb)).unwrap();
+    assert!(bytes.is_some(), "the bookmark lost its card's thumbnail");
+}
+
 /// Two processes share the cache (the window syncing, `offprint-cli cleanup` from a timer). A sync
 /// records a picture whose bytes are already on disk (another URL, same content) just as a cleanup drops
 /// that other URL and deletes the file: the new row says `cached`, its file is gone, and no sync fetches it

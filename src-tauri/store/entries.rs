@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::extract::summary_words;
 use crate::localize::clean_stored_again;
 use crate::model::{CleanEntry, Extraction, RefreshOutcome};
+use crate::oembed::incomplete_cards;
 use crate::sanitize::SANITIZER_VERSION;
 use crate::text::html_to_text;
 
@@ -476,35 +477,32 @@ fn body_to_store<'a>(tx: &Transaction, id: i64, entry: &'a CleanEntry, previous:
             Some(Extraction::Short) => previous.as_ref().is_some_and(|p| p.same_story),
             Some(Extraction::Full) => false,
         };
-    if !keeps_full_text {
+    let Some(kept) = previous.as_ref().filter(|_| keeps_full_text) else {
         return Ok(match (&entry.extract, &previous) {
             // The same story stored again without its page (cleaned by a newer policy): what its page
             // gave before still holds, so a page that was short, or failed for good, is not fetched again.
+            // An embed card its provider did not complete this time (blocked, or down) may have been
+            // completed before: the stored body, cleaned again, keeps such cards and their thumbnails.
+            (None, Some(p)) if p.same_story && !incomplete_cards(&entry.content_html).is_empty() => {
+                let (content_html, plain_text, images, _) = stored_body(tx, id, p)?;
+                Body {
+                    content_html: Cow::Owned(content_html),
+                    plain_text: Cow::Owned(plain_text),
+                    feed_html: entry.feed_html.as_deref().map(Cow::Borrowed),
+                    images: Cow::Owned(images),
+                    status: p.status.clone(),
+                    error: p.error.clone(),
+                    attempts: p.attempts,
+                    kept: true,
+                }
+            }
             (None, Some(p)) if p.same_story => fresh(p.status.as_deref(), p.error.as_deref(), p.attempts),
             (None, _) => fresh(None, None, 0),
             (Some(done @ (Extraction::Full | Extraction::Short)), _) => fresh(Some(done.status()), None, 0),
             (Some(Extraction::Failed { code, message }), _) => fresh(Some(code), Some(message), attempts + 1),
         });
-    }
-    let (mut content_html, error): (String, Option<String>) = tx
-        .prepare_cached("SELECT content_html, extract_error FROM entry_contents WHERE entry_id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let mut images: Vec<String> = tx
-        .prepare_cached(
-            "SELECT i.url FROM entry_images ei JOIN images i ON i.id = ei.image_id
-              WHERE ei.entry_id = ?1 ORDER BY ei.position",
-        )?
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    // Its text, for the search index, is that of its HTML (see migration 8).
-    let plain_text = if previous.as_ref().is_some_and(|p| p.sanitizer_version < SANITIZER_VERSION) {
-        let again = clean_stored_again(&content_html, &images);
-        images.retain(|url| again.images.contains(url));
-        content_html = again.html;
-        again.plain_text
-    } else {
-        html_to_text(&content_html)
     };
+    let (content_html, plain_text, mut images, error) = stored_body(tx, id, kept)?;
     images.extend(entry.images.iter().filter(|u| !images.contains(u)).cloned().collect::<Vec<_>>());
     let (error, attempts) = match &entry.extract {
         Some(Extraction::Failed { message, .. }) => (Some(message.clone()), attempts + 1),
@@ -520,6 +518,34 @@ fn body_to_store<'a>(tx: &Transaction, id: i64, entry: &'a CleanEntry, previous:
         attempts,
         kept: true,
     })
+}
+
+/// The body the cache holds for entry `id`, cleaned again if an older policy cleaned it: its HTML, its
+/// text (that of the HTML, see migration 8), its pictures, and the last error of its article page.
+fn stored_body(
+    tx: &Transaction,
+    id: i64,
+    previous: &Previous,
+) -> Result<(String, String, Vec<String>, Option<String>)> {
+    let (mut content_html, error): (String, Option<String>) = tx
+        .prepare_cached("SELECT content_html, extract_error FROM entry_contents WHERE entry_id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut images: Vec<String> = tx
+        .prepare_cached(
+            "SELECT i.url FROM entry_images ei JOIN images i ON i.id = ei.image_id
+              WHERE ei.entry_id = ?1 ORDER BY ei.position",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let plain_text = if previous.sanitizer_version < SANITIZER_VERSION {
+        let again = clean_stored_again(&content_html, &images);
+        images.retain(|url| again.images.contains(url));
+        content_html = again.html;
+        again.plain_text
+    } else {
+        html_to_text(&content_html)
+    };
+    Ok((content_html, plain_text, images, error))
 }
 
 /// Forgets the tombstones of entries that left the feed (they cannot come back), and returns the keys
