@@ -484,17 +484,7 @@ fn body_to_store<'a>(tx: &Transaction, id: i64, entry: &'a CleanEntry, previous:
             // An embed card its provider did not complete this time (blocked, or down) may have been
             // completed before: the stored body, cleaned again, keeps such cards and their thumbnails.
             (None, Some(p)) if p.same_story && !incomplete_cards(&entry.content_html).is_empty() => {
-                let (content_html, plain_text, images, _) = stored_body(tx, id, p)?;
-                Body {
-                    content_html: Cow::Owned(content_html),
-                    plain_text: Cow::Owned(plain_text),
-                    feed_html: entry.feed_html.as_deref().map(Cow::Borrowed),
-                    images: Cow::Owned(images),
-                    status: p.status.clone(),
-                    error: p.error.clone(),
-                    attempts: p.attempts,
-                    kept: true,
-                }
+                Body { feed_html: entry.feed_html.as_deref().map(Cow::Borrowed), ..stored_body(tx, id, p)? }
             }
             (None, Some(p)) if p.same_story => fresh(p.status.as_deref(), p.error.as_deref(), p.attempts),
             (None, _) => fresh(None, None, 0),
@@ -502,34 +492,23 @@ fn body_to_store<'a>(tx: &Transaction, id: i64, entry: &'a CleanEntry, previous:
             (Some(Extraction::Failed { code, message }), _) => fresh(Some(code), Some(message), attempts + 1),
         });
     };
-    let (content_html, plain_text, mut images, error) = stored_body(tx, id, kept)?;
-    images.extend(entry.images.iter().filter(|u| !images.contains(u)).cloned().collect::<Vec<_>>());
-    let (error, attempts) = match &entry.extract {
-        Some(Extraction::Failed { message, .. }) => (Some(message.clone()), attempts + 1),
-        _ => (error, attempts),
-    };
-    Ok(Body {
-        content_html: Cow::Owned(content_html),
-        plain_text: Cow::Owned(plain_text),
-        feed_html: Some(Cow::Borrowed(&entry.content_html)),
-        images: Cow::Owned(images),
-        status: Some("ok".into()),
-        error,
-        attempts,
-        kept: true,
-    })
+    // The full text stays; the feed's version and its pictures are renewed.
+    let mut body = stored_body(tx, id, kept)?;
+    let feed_pictures: Vec<String> = entry.images.iter().filter(|u| !body.images.contains(u)).cloned().collect();
+    body.images.to_mut().extend(feed_pictures);
+    if let Some(Extraction::Failed { message, .. }) = &entry.extract {
+        body.error = Some(message.clone());
+        body.attempts += 1;
+    }
+    Ok(Body { feed_html: Some(Cow::Borrowed(&entry.content_html)), ..body })
 }
 
-/// The body the cache holds for entry `id`, cleaned again if an older policy cleaned it: its HTML, its
-/// text (that of the HTML, see migration 8), its pictures, and the last error of its article page.
-fn stored_body(
-    tx: &Transaction,
-    id: i64,
-    previous: &Previous,
-) -> Result<(String, String, Vec<String>, Option<String>)> {
-    let (mut content_html, error): (String, Option<String>) = tx
-        .prepare_cached("SELECT content_html, extract_error FROM entry_contents WHERE entry_id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+/// The body the cache holds for entry `id`, cleaned again if an older policy cleaned it, with what
+/// `previous` says of its article page; its text is that of its HTML (see migration 8). No feed version.
+fn stored_body(tx: &Transaction, id: i64, previous: &Previous) -> Result<Body<'static>> {
+    let mut content_html: String = tx
+        .prepare_cached("SELECT content_html FROM entry_contents WHERE entry_id = ?1")?
+        .query_row([id], |r| r.get(0))?;
     let mut images: Vec<String> = tx
         .prepare_cached(
             "SELECT i.url FROM entry_images ei JOIN images i ON i.id = ei.image_id
@@ -545,7 +524,16 @@ fn stored_body(
     } else {
         html_to_text(&content_html)
     };
-    Ok((content_html, plain_text, images, error))
+    Ok(Body {
+        content_html: Cow::Owned(content_html),
+        plain_text: Cow::Owned(plain_text),
+        feed_html: None,
+        images: Cow::Owned(images),
+        status: previous.status.clone(),
+        error: previous.error.clone(),
+        attempts: previous.attempts,
+        kept: true,
+    })
 }
 
 /// Forgets the tombstones of entries that left the feed (they cannot come back), and returns the keys
