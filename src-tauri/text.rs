@@ -118,8 +118,7 @@ pub(crate) fn is_block(name: &str) -> bool {
 }
 
 /// Collapses every run of whitespace (Unicode's, as [`char::is_whitespace`] has it) to one space and
-/// trims the ends. It reads bytes, and decodes only those that can start a wide space: the text of every
-/// story passes through here.
+/// trims the ends (see [`words`]).
 pub fn collapse_whitespace(s: &str) -> String {
     collapse(s, b' ')
 }
@@ -127,37 +126,38 @@ pub fn collapse_whitespace(s: &str) -> String {
 /// [`collapse_whitespace`], the ASCII character `also` counted as whitespace too.
 fn collapse(s: &str, also: u8) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        let width = space_width(s, i, also);
-        if width > 0 {
-            i += width;
-            continue;
-        }
-        let start = i;
-        i = word_end(s, i + 1, also);
+    for word in words(s, also) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&s[start..i]);
+        out.push_str(word);
     }
     out
 }
 
 /// The words of `s` (parted by whitespace, as [`str::split_whitespace`] has them) counted up to `max`.
-/// Read like [`collapse_whitespace`] reads.
 pub fn count_words(s: &str, max: usize) -> usize {
-    let (mut words, mut i) = (0, 0);
-    while i < s.len() && words < max {
-        let width = space_width(s, i, b' ');
-        if width > 0 {
-            i += width;
-            continue;
+    words(s, b' ').take(max).count()
+}
+
+/// The runs of `s` between whitespace (Unicode's, as [`char::is_whitespace`] has it) and the ASCII
+/// `also`. It reads bytes, skipping a word's by a table, and decodes only those that can start a wide
+/// space: the text of every story passes through here.
+fn words(s: &str, also: u8) -> impl Iterator<Item = &str> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < s.len() {
+            let width = space_width(s, i, also);
+            if width > 0 {
+                i += width;
+                continue;
+            }
+            let start = i;
+            i = word_end(s, i + 1, also);
+            return Some(&s[start..i]);
         }
-        words += 1;
-        i = word_end(s, i + 1, b' ');
-    }
-    words
+        None
+    })
 }
 
 /// Where the word running at byte `i` of `s` ends: at the next whitespace (or `also`), else at the end.
@@ -175,8 +175,8 @@ fn word_end(s: &str, mut i: usize, also: u8) -> usize {
     }
 }
 
-/// The bytes that [`space_width`] looks at beyond `also`: ASCII whitespace and the first bytes of the wide
-/// spaces. A look-up per byte, where a word's letters are skipped.
+/// The bytes that can start whitespace: ASCII's, and the first bytes of the wide spaces (U+0085 and
+/// U+00A0; U+1680; U+2000 to U+205F; U+3000), none of which falls inside a character.
 static MAY_START_SPACE: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
@@ -188,15 +188,14 @@ static MAY_START_SPACE: [bool; 256] = {
 };
 
 /// The width in bytes of the whitespace (or the ASCII `also`) at byte `i` of `s`, 0 if there is none.
-/// `i` may fall inside a character: only ASCII bytes and the bytes that start a wide space (U+0085 and
-/// U+00A0; U+1680; U+2000 to U+205F; U+3000) are looked at, and those start characters.
+/// `i` may fall inside a character: only the bytes of [`MAY_START_SPACE`] are decoded.
 #[inline]
 fn space_width(s: &str, i: usize, also: u8) -> usize {
     match s.as_bytes()[i] {
-        b'\t'..=b'\r' | b' ' => 1,
         byte if byte == also => 1,
-        0xC2 | 0xE1 | 0xE2 | 0xE3 => s[i..].chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8),
-        _ => 0,
+        byte if !MAY_START_SPACE[usize::from(byte)] => 0,
+        byte if byte.is_ascii() => 1,
+        _ => s[i..].chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8),
     }
 }
 
