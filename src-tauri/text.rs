@@ -245,6 +245,8 @@ mod tests {
         assert_eq!(html_to_text("A&amp;M"), "A&M");
         assert_eq!(html_to_text("A&amp;amp;M"), "A&amp;M");
         assert_eq!(html_to_text("Caf&eacute; &#1055;&#1088;&#1080;"), "Café При");
+        // A control character written as a reference parts words, as the block mark it reads as does.
+        assert_eq!(html_to_text("<p>a&#1;b</p>"), "a b");
     }
 
     #[test]

@@ -287,14 +287,6 @@ fn fold_letter(c: char) -> char {
 pub(crate) fn fts_query(search: &str) -> Option<String> {
     let mut folded = String::new();
     search_words(search, &mut folded);
-    let words: Vec<String> = folded.split_terminator(' ').map(|w| format!("\"{w}\"")).collect();
-    let last = words.len().checked_sub(1)?;
-    Some(
-        words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| if i == last { format!("{w}*") } else { w.clone() })
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    // One space between words, none of them holding a quote: `e mail` becomes `"e" "mail"*`.
+    (!folded.is_empty()).then(|| format!("\"{}\"*", folded.replace(' ', "\" \"")))
 }
