@@ -79,6 +79,8 @@ impl Checkpointer {
         }));
         if hooked.is_err() {
             drop(checkpointer);
+            // Not a repeat of the first call: a hook that fails once set is taken off again, and with it
+            // SQLite's own checkpoint (a hook of the same slot).
             in_commits(writer)?;
             return Ok(None);
         }
