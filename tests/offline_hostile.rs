@@ -5,17 +5,19 @@
 
 mod common;
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::offline_site::picture_file;
+use common::proxy::Socks5Proxy;
 use common::{Route, Server};
 use html5ever::tendril::TendrilSink;
 use html5ever::{ParseOpts, QualName, local_name, ns, parse_fragment};
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 use offprint::extract::{FullTextMode, extract_article};
-use offprint::fetch::{FetchConfig, Fetcher};
+use offprint::fetch::{FetchConfig, Fetcher, ProxyChoice};
 use offprint::localize::{image_key, localize_images};
 use offprint::model::{EntryDetail, EntryFilter};
 use offprint::oembed::{Details, complete_cards};
@@ -77,12 +79,15 @@ fn article_page(picture: &str) -> String {
     )
 }
 
+/// The summary-only story of [`summary_site`]: guid, title, description.
+const SUMMARY_STORY: (&str, &str, &str) = ("night", "Night crossing stays", "The night ferry keeps running.");
+
 /// A server with a summary-only story whose article page has the full text and a picture.
 fn summary_site() -> Server {
     let server = Server::start();
     server.route("/img/ferry.png", Route::feed(picture_file("ferry-dock.png"), "image/png"));
     server.route("/night.html", Route::feed(article_page("/img/ferry.png"), "text/html; charset=utf-8"));
-    let feed = rss(&server, &[("night", "Night crossing stays", "The night ferry keeps running.")]);
+    let feed = rss(&server, &[SUMMARY_STORY]);
     server.route("/feed.xml", Route::feed(feed, "application/rss+xml"));
     server
 }
@@ -253,7 +258,7 @@ async fn a_policy_upgrade_keeps_what_a_storys_page_gave_before() {
     let store = open(dir.path());
     sync_all(&store).await;
     // The feed changes (not the story), so the next sync reads it again.
-    let feed = rss(&server, &[("night", "Night crossing stays", "The night ferry keeps running.")]);
+    let feed = rss(&server, &[SUMMARY_STORY]);
     server.route(
         "/feed.xml",
         Route::feed(feed.replace("<title>Harbour</title>", "<title>Harbour news</title>"), "application/rss+xml"),
@@ -269,6 +274,11 @@ async fn a_policy_upgrade_keeps_what_a_storys_page_gave_before() {
 /// the cleanup.
 #[tokio::test]
 async fn a_policy_upgrade_keeps_the_embed_cards_completed_before() {
+    // Every request through a proxy that takes the provider's name for a local port where no one answers,
+    // wherever the test runs.
+    let proxy = Socks5Proxy::start().with_host("vimeo.com", IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let config = FetchConfig { proxy: ProxyChoice::Url(proxy.url()), ..FetchConfig::default() };
+    let through_proxy = Fetcher::new(config).unwrap();
     let server = Server::start();
     server.route("/img/thumb.png", Route::feed(picture_file("ferry-dock.png"), "image/png"));
     let thumb = server.url("/img/thumb.png");
@@ -276,7 +286,7 @@ async fn a_policy_upgrade_keeps_the_embed_cards_completed_before() {
     server.route("/feed.xml", Route::feed(rss(&server, &[("vote", "Night vote", body)]), "application/rss+xml"));
     let dir = common::data_dir();
     let store = open(dir.path());
-    subscribe(&store, &server, FullTextMode::Off).await;
+    sync::subscribe(&store, &through_proxy, &server.url("/feed.xml"), None, FullTextMode::Off).await.unwrap();
     let before = only_entry(&store);
 
     // As if the provider had answered that sync: the card completed, its thumbnail one of the story's pictures.
@@ -296,13 +306,16 @@ async fn a_policy_upgrade_keeps_the_embed_cards_completed_before() {
         rusqlite::params![before.summary.id, thumb],
     )
     .unwrap();
-    sync::fetch_pictures(&store, &fetcher()).await.unwrap();
+    sync::fetch_pictures(&store, &through_proxy).await.unwrap();
     store.lock().unwrap().set_bookmarked(before.summary.id, true).unwrap();
     drop(store);
 
     stored_by_previous_policy(dir.path(), None);
     let store = open(dir.path());
-    sync_all(&store).await;
+    let asked = proxy.count();
+    sync::sync_all(&store, &through_proxy, &SyncOptions::default(), |_| {}).await.unwrap();
+    let provider_asked = proxy.requests()[asked..].iter().any(|r| r.host == "vimeo.com");
+    assert!(provider_asked, "the policy upgrade's sync did not ask the provider: {:?}", proxy.requests());
     sync::clean_up(&store).await.unwrap();
     let after = only_entry(&store);
     assert!(after.content_html.contains("The night vote"), "the card lost its title: {}", after.content_html);
