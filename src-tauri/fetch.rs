@@ -1,10 +1,10 @@
 //! Fetching feeds over HTTP, defensively (STYLE.md #14): only http(s), conditional GET, a body cap that
-//! also holds after decompression, bounded redirects followed by hand so each hop is checked, timeouts,
-//! and every failure classified.
+//! also holds after decompression, bounded redirects followed by hand so each hop is checked, timeouts
+//! that tell a stalled or dripping server from a slow link, and every failure classified.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -16,7 +16,16 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct FetchConfig {
     pub connect_timeout: Duration,
-    /// Whole request, from connecting to the last byte of the body.
+    /// From sending the request to the end of the answer's status and headers.
+    pub answer_timeout: Duration,
+    /// While the body arrives: no byte for this long, or fewer than `min_rate` bytes a second over this
+    /// long, ends the request. A stalled or dripping server is cut off; a slow link that still delivers,
+    /// shared by many requests, is not.
+    pub stall_timeout: Duration,
+    /// Bytes a second, averaged over `stall_timeout`, below which a body is given up.
+    pub min_rate: u64,
+    /// Whole request, from connecting to the last byte of the body, however steadily it arrives: bounds a
+    /// server that drips just fast enough.
     pub timeout: Duration,
     /// Largest body accepted, counted after decompression.
     pub max_body: u64,
@@ -57,7 +66,10 @@ impl Default for FetchConfig {
     fn default() -> Self {
         FetchConfig {
             connect_timeout: Duration::from_secs(15),
-            timeout: Duration::from_secs(60),
+            answer_timeout: Duration::from_secs(60),
+            stall_timeout: Duration::from_secs(30),
+            min_rate: 64,
+            timeout: Duration::from_secs(300),
             max_body: 16 * 1024 * 1024,
             max_page: 8 * 1024 * 1024,
             max_image: 12 * 1024 * 1024,
@@ -232,7 +244,10 @@ impl Fetcher {
         if let Some(last_modified) = &validators.last_modified {
             request = request.header(header::IF_MODIFIED_SINCE, last_modified);
         }
-        request.send().await.map_err(|e| classify(url, &e))
+        match tokio::time::timeout(self.config.answer_timeout, request.send()).await {
+            Ok(sent) => sent.map_err(|e| classify(url, &e)),
+            Err(_) => Err(Error::Timeout { url: url.to_string() }),
+        }
     }
 
     async fn read(
@@ -250,9 +265,16 @@ impl Fetcher {
         }
         let headers = response.headers().clone();
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| classify(&url, &e))? {
+        let mut pace = Pace::new(&self.config);
+        loop {
+            let next = tokio::time::timeout(self.config.stall_timeout, response.chunk()).await;
+            let Ok(next) = next else { return Err(Error::Timeout { url: url.to_string() }) };
+            let Some(chunk) = next.map_err(|e| classify(&url, &e))? else { break };
             if body.len() as u64 + chunk.len() as u64 > limit {
                 return Err(too_large());
+            }
+            if !pace.keeps_up(chunk.len(), Instant::now()) {
+                return Err(Error::Timeout { url: url.to_string() });
             }
             body.extend_from_slice(&chunk);
         }
@@ -264,6 +286,33 @@ impl Fetcher {
             final_url: url,
             moved_to,
         })
+    }
+}
+
+/// How fast a body arrives, over windows of at least `stall_timeout`: a server that sends a byte now and
+/// then, never quite stalling, is told from a slow link by the bytes each window brought.
+struct Pace {
+    window: Duration,
+    min_rate: u64,
+    since: Instant,
+    got: u64,
+}
+
+impl Pace {
+    fn new(config: &FetchConfig) -> Pace {
+        Pace { window: config.stall_timeout, min_rate: config.min_rate, since: Instant::now(), got: 0 }
+    }
+
+    /// Counts `bytes` arrived at `now`; false once a whole window brought fewer than `min_rate` a second.
+    fn keeps_up(&mut self, bytes: usize, now: Instant) -> bool {
+        self.got += bytes as u64;
+        let spent = now.duration_since(self.since);
+        if spent < self.window {
+            return true;
+        }
+        let kept_up = self.got as f64 >= self.min_rate as f64 * spent.as_secs_f64();
+        (self.since, self.got) = (now, 0);
+        kept_up
     }
 }
 
@@ -493,6 +542,27 @@ mod tests {
             ProxyChoice::from_setting("socks5h://127.0.0.1:9050"),
             ProxyChoice::Url("socks5h://127.0.0.1:9050".into())
         );
+    }
+
+    #[test]
+    fn a_body_is_given_up_only_when_a_whole_window_brought_too_little() {
+        let config = FetchConfig { stall_timeout: Duration::from_secs(30), min_rate: 64, ..FetchConfig::default() };
+        let mut pace = Pace::new(&config);
+        let start = pace.since;
+        let at = |secs: u64| start + Duration::from_secs(secs);
+        // A slow link: 100 bytes a second, in chunks of 500.
+        for t in (5..=120).step_by(5) {
+            assert!(pace.keeps_up(500, at(t)), "{t} s");
+        }
+        // Then a byte a second: cut off when the first window of it ends.
+        for t in 121..150 {
+            assert!(pace.keeps_up(1, at(t)), "{t} s");
+        }
+        assert!(!pace.keeps_up(1, at(150)), "30 bytes in 30 s is below 64 a second");
+        // A window counts the time it really took: 2,000 bytes over 40 s is 50 a second.
+        let mut pace = Pace::new(&config);
+        assert!(pace.keeps_up(2_000, pace.since + Duration::from_secs(29)));
+        assert!(!pace.keeps_up(0, pace.since + Duration::from_secs(40)));
     }
 
     #[test]

@@ -135,7 +135,7 @@ impl Default for SyncSettings {
     fn default() -> Self {
         SyncSettings {
             refresh_interval: 30,
-            concurrency: 8,
+            concurrency: 24,
             proxy: String::new(),
             user_agent: String::new(),
             full_text: FullTextMode::default().as_str().to_owned(),
@@ -445,7 +445,7 @@ mod tests {
         let mut store = Store::open_in(dir.path()).unwrap();
         store.set_settings(&[("concurrency", "900"), ("proxy", "gopher://x"), ("refresh_interval", "15")]).unwrap();
         let loaded = SyncSettings::load(&store).unwrap();
-        assert_eq!((loaded.concurrency, loaded.proxy.as_str(), loaded.refresh_interval), (8, "", 15));
+        assert_eq!((loaded.concurrency, loaded.proxy.as_str(), loaded.refresh_interval), (24, "", 15));
     }
 
     #[test]

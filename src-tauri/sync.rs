@@ -74,7 +74,7 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { concurrency: 8, per_host: 2, interval: schedule::DEFAULT_INTERVAL, manual: false }
+        SyncOptions { concurrency: 24, per_host: 6, interval: schedule::DEFAULT_INTERVAL, manual: false }
     }
 }
 
@@ -104,9 +104,10 @@ pub fn fetcher_for(fetcher: &Fetcher, source: &SourceTarget) -> Result<Fetcher> 
 const PAGES_AT_ONCE: usize = 2;
 const PAGES_PER_REFRESH: usize = 50;
 
-/// Feeds fetched and waiting for the cores or the store, at most, besides those being fetched: enough to
-/// keep the cores busy through a request's latency (8 feeds of 50 stories are about 0.1 s of cleaning).
-const FEEDS_IN_HAND: usize = 8;
+/// Feeds held at once, arriving or waiting for the cores or the store, at most: enough to keep the cores
+/// busy through a request's latency (16 feeds of 50 stories are about 0.2 s of cleaning), few enough to
+/// bound the memory they hold (each at most `FetchConfig::max_body`).
+pub const FEEDS_IN_HAND: usize = 16;
 
 /// Embed cards of one source refresh completed from their provider, at most.
 const EMBED_LOOKUPS: usize = 8;
@@ -127,29 +128,62 @@ pub struct Progress<'a> {
     pub result: std::result::Result<&'a RefreshOutcome, &'a SyncError>,
 }
 
-/// The connections a sync's refreshes share: at most so many at once, and so many to one host. A
-/// refresh holds its host's slot and a global one only while it waits on the network (its feed, then
-/// its article pages and embed cards, if any), not while its feed is parsed, cleaned and stored, so
-/// the next feeds arrive meanwhile.
-struct Connections {
+/// What a sync's refreshes share.
+///
+/// Connections: at most so many at once, and so many to one host. A refresh holds its host's slot and a
+/// global one only while it waits on the network (its feed, then its article pages and embed cards, if
+/// any), not while its feed is parsed, cleaned and stored, so the next feeds arrive meanwhile.
+///
+/// Memory: at most [`FEEDS_IN_HAND`] feeds held. A refresh that asks with validators is most often
+/// answered 304, which holds nothing, so it waits among the `asking` (as many as the connections) and
+/// takes a place in hand only once a body came. Any other refresh takes its place before it fetches. A
+/// sync holds at most `FEEDS_IN_HAND` feeds, and as many more bodies as there are conditional requests
+/// under way; a round of 304s is not slowed to the pace of the cores.
+struct Limits {
     host: Arc<Semaphore>,
     global: Arc<Semaphore>,
+    in_hand: Arc<Semaphore>,
+    asking: Arc<Semaphore>,
 }
 
-impl Connections {
-    /// One connection: a refresh on its own.
-    fn one() -> Connections {
-        Connections { host: Arc::new(Semaphore::new(1)), global: Arc::new(Semaphore::new(1)) }
+/// A refresh's claim on the sync's memory: see [`Limits`].
+enum Claim {
+    InHand(OwnedSemaphorePermit),
+    Asking(OwnedSemaphorePermit),
+}
+
+impl Limits {
+    /// One of each: a refresh on its own.
+    fn one() -> Limits {
+        let one = || Arc::new(Semaphore::new(1));
+        Limits { host: one(), global: one(), in_hand: one(), asking: one() }
+    }
+
+    /// A refresh's first claim: a place in hand, or, for a `conditional` request, among the asking.
+    async fn claim(&self, conditional: bool) -> Result<Claim> {
+        Ok(match conditional {
+            true => Claim::Asking(take(&self.asking).await?),
+            false => Claim::InHand(take(&self.in_hand).await?),
+        })
+    }
+
+    /// A place in hand for a body that came, kept until its feed is stored.
+    async fn hold(&self, claim: Claim) -> Result<OwnedSemaphorePermit> {
+        match claim {
+            Claim::InHand(place) => Ok(place),
+            Claim::Asking(_asking) => take(&self.in_hand).await,
+        }
     }
 
     /// Waits for the host first, so a busy host does not hold global slots other hosts could use.
     async fn open(&self) -> Result<(OwnedSemaphorePermit, OwnedSemaphorePermit)> {
-        // Never closed, so the waits cannot fail.
-        let closed = |e: tokio::sync::AcquireError| Error::Internal(format!("no connection slot: {e}"));
-        let host = self.host.clone().acquire_owned().await.map_err(closed)?;
-        let global = self.global.clone().acquire_owned().await.map_err(closed)?;
-        Ok((host, global))
+        Ok((take(&self.host).await?, take(&self.global).await?))
     }
+}
+
+/// A permit of `semaphore`, which is never closed, so the wait cannot fail.
+async fn take(semaphore: &Arc<Semaphore>) -> Result<OwnedSemaphorePermit> {
+    semaphore.clone().acquire_owned().await.map_err(|e| Error::Internal(format!("no permit: {e}")))
 }
 
 /// Refreshes one source: the whole recipe. `interval` is its regular refresh interval, in seconds.
@@ -159,16 +193,16 @@ pub async fn refresh_source(
     source: &SourceTarget,
     interval: i64,
 ) -> Result<RefreshOutcome> {
-    refresh_through(store, fetcher, source, interval, &Connections::one()).await
+    refresh_through(store, fetcher, source, interval, &Limits::one()).await
 }
 
-/// [`refresh_source`], its network work within `connections`.
+/// [`refresh_source`], within the `limits` of a sync.
 async fn refresh_through(
     store: &SharedStore,
     fetcher: &Fetcher,
     source: &SourceTarget,
     interval: i64,
-    connections: &Connections,
+    limits: &Limits,
 ) -> Result<RefreshOutcome> {
     let id = source.id;
     let url = Url::parse(&source.url).map_err(|_| Error::UnsupportedUrl { url: source.url.clone() })?;
@@ -176,7 +210,8 @@ async fn refresh_through(
     let fetcher = &fetcher_for(fetcher, source)?;
 
     // Fetch, conditionally: a 304 costs no parse, and no write unless the source's status must change.
-    let open = connections.open().await?;
+    let claim = limits.claim(validators != Validators::default()).await?;
+    let open = limits.open().await?;
     let fetched = fetcher.fetch(&url, &validators).await;
     drop(open);
     let response = match fetched? {
@@ -201,6 +236,7 @@ async fn refresh_through(
         with_store(store, move |s| s.record_unchanged(id, &record)).await?;
         return Ok(RefreshOutcome { unchanged: true, ..Default::default() });
     }
+    let _in_hand = limits.hold(claim).await?;
 
     // Parse and sanitize, off the async threads. A story the cache already holds as the feed gives it now
     // is not cleaned again (in a feed of fifty, usually all but the few new ones). For a source of which
@@ -219,8 +255,8 @@ async fn refresh_through(
     record.fresh_until = schedule::fresh_until(store::now(), interval, response.fresh_for, feed.ttl_minutes);
 
     // Full text from the article pages of summaries not seen before.
-    let entries = add_full_text(fetcher, mode, entries, &known, connections).await?;
-    let entries = complete_embeds(fetcher, entries, &known, connections).await?;
+    let entries = add_full_text(fetcher, mode, entries, &known, limits).await?;
+    let entries = complete_embeds(fetcher, entries, &known, limits).await?;
 
     // Store, in one transaction.
     let facts = FeedFacts { unchanged, ..feed_facts(&feed, &url) };
@@ -250,7 +286,7 @@ pub fn ready_now(targets: Vec<SourceTarget>, manual: bool) -> (Vec<SourceTarget>
 }
 
 /// The sources with their hosts (and ports), in turns: the first of each host, then the second of
-/// each... The refreshes take their places in hand in this order, so the feeds of one host, which wait
+/// each... The refreshes take their places (see [`Limits`]) in this order, so the feeds of one host, which wait
 /// for its few connections, never fill them all while other hosts' feeds could be fetched.
 fn by_turns_of_host<T>(targets: Vec<T>, url: impl Fn(&T) -> &str) -> Vec<(String, T)> {
     let mut hosts: Vec<(String, Vec<T>)> = Vec::new();
@@ -294,24 +330,18 @@ pub async fn sync_sources(
     let total = targets.len();
     let concurrency = options.concurrency.max(1);
     let global = Arc::new(Semaphore::new(concurrency));
-    // Refreshes under way at once, fetching or fetched and not yet stored: the connections and a few
-    // more, so the next feeds are in hand when the cores are done with one, and few enough to bound the
-    // memory they hold (each feed at most `FetchConfig::max_body`).
-    let in_hand = Arc::new(Semaphore::new(concurrency + FEEDS_IN_HAND));
+    let in_hand = Arc::new(Semaphore::new(FEEDS_IN_HAND));
+    let asking = Arc::new(Semaphore::new(concurrency));
     let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = JoinSet::new();
     let mut urls = HashMap::new();
     for (host, target) in by_turns_of_host(targets, |t| &t.url) {
         let host = per_host.entry(host).or_insert_with(|| Arc::new(Semaphore::new(options.per_host.max(1)))).clone();
-        let connections = Connections { host, global: global.clone() };
-        let (in_hand, store, fetcher) = (in_hand.clone(), store.clone(), fetcher.clone());
+        let limits = Limits { host, global: global.clone(), in_hand: in_hand.clone(), asking: asking.clone() };
+        let (store, fetcher) = (store.clone(), fetcher.clone());
         let (id, url) = (target.id, target.url.clone());
         let interval = interval_of(&target, options.interval);
-        let handle = tasks.spawn(async move {
-            // Never closed, so the wait cannot fail.
-            let _in_hand = in_hand.acquire_owned().await;
-            refresh_through(&store, &fetcher, &target, interval, &connections).await
-        });
+        let handle = tasks.spawn(async move { refresh_through(&store, &fetcher, &target, interval, &limits).await });
         urls.insert(handle.id(), (id, url));
     }
 
@@ -425,9 +455,9 @@ pub async fn subscribe_page(
     let fresh_until =
         schedule::fresh_until(store::now(), schedule::DEFAULT_INTERVAL, response.fresh_for, feed.ttl_minutes);
     let record = FetchRecord { moved_to: None, fresh_until, ..fetch_record(&response) };
-    let (known, connections) = (KnownEntries::default(), Connections::one());
-    let entries = add_full_text(fetcher, full_text, entries, &known, &connections).await?;
-    let entries = complete_embeds(fetcher, entries, &known, &connections).await?;
+    let (known, limits) = (KnownEntries::default(), Limits::one());
+    let entries = add_full_text(fetcher, full_text, entries, &known, &limits).await?;
+    let entries = complete_embeds(fetcher, entries, &known, &limits).await?;
     let facts = feed_facts(&feed, &response.final_url);
     let (id, outcome) = with_store(store, move |s| {
         let new =
@@ -505,14 +535,14 @@ fn feed_facts(feed: &ParsedFeed, feed_url: &Url) -> FeedFacts {
 
 /// The full-text stage: fetches the article page of each entry that needs one, a few at a time, and
 /// keeps the page's text when it is fuller than the feed's. A page that fails leaves its entry as the
-/// feed gave it, with the failure noted; it never fails the sync. The pages are fetched within one of
-/// the source's `connections`, opened only when some page is wanted.
+/// feed gave it, with the failure noted; it never fails the sync. The pages are fetched over one of the
+/// sync's connections (see [`Limits`]), opened only when some page is wanted.
 async fn add_full_text(
     fetcher: &Fetcher,
     mode: FullTextMode,
     entries: Vec<CleanEntry>,
     known: &KnownEntries,
-    connections: &Connections,
+    limits: &Limits,
 ) -> Result<Vec<CleanEntry>> {
     let mut pages = 0;
     let wanted: Vec<(CleanEntry, Option<Url>)> = entries
@@ -526,7 +556,7 @@ async fn add_full_text(
     if pages == 0 {
         return Ok(wanted.into_iter().map(|(entry, _)| entry).collect());
     }
-    let _open = connections.open().await?;
+    let _open = limits.open().await?;
     let limit = Arc::new(Semaphore::new(PAGES_AT_ONCE));
     let mut slots: Vec<Option<CleanEntry>> = Vec::with_capacity(wanted.len());
     let mut tasks = JoinSet::new();
@@ -586,13 +616,13 @@ fn page_wanted(
 }
 
 /// The embeds stage: asks the providers of the players in new or edited entries for the thumbnail and
-/// title their cards lack, within one of the source's `connections`. A provider that does not answer
-/// leaves its card as it is.
+/// title their cards lack, over one of the sync's connections (see [`Limits`]). A provider that does not
+/// answer leaves its card as it is.
 async fn complete_embeds(
     fetcher: &Fetcher,
     mut entries: Vec<CleanEntry>,
     known: &KnownEntries,
-    connections: &Connections,
+    limits: &Limits,
 ) -> Result<Vec<CleanEntry>> {
     let fresh = |e: &CleanEntry| {
         !known.purged.contains(&e.meta.key) && known.kept.get(&e.meta.key).is_none_or(|k| !k.holds(&e.meta))
@@ -611,7 +641,7 @@ async fn complete_embeds(
     if wanted.is_empty() {
         return Ok(entries);
     }
-    let open = connections.open().await?;
+    let open = limits.open().await?;
     let limit = Arc::new(Semaphore::new(PAGES_AT_ONCE));
     let mut tasks = JoinSet::new();
     for (href, endpoint) in wanted {

@@ -397,7 +397,8 @@ mod slow {
     use super::{EXPECTED_FAILURES, hostile_world, open, peak_rss_mib, subscribe_all};
 
     /// The same servers against `offprint-cli sync` as a reader runs it: its own process, its default
-    /// timeouts (60 s a request). It ends within a bound, below a memory bound, with every hostile source
+    /// timeouts (60 s for an answer to begin; a body given up after 30 s without a byte, or under 64
+    /// bytes a second over 30 s). It ends within a bound, below a memory bound, with every hostile source
     /// failing alone.
     #[test]
     #[ignore = "waits out the default 60 s timeouts: `make drill`"]

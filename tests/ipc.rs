@@ -239,7 +239,7 @@ fn opml_comes_in_as_bytes_and_fetching_settings_are_checked() {
     settings["concurrency"] = json!(99);
     let error = invoke(&w, "set_sync_settings", json!({"settings": settings})).unwrap_err();
     assert!(error["message"].as_str().unwrap().starts_with("concurrency cannot be 99"), "{error}");
-    assert_eq!(invoke(&w, "get_sync_settings", json!({})).unwrap()["concurrency"], 8);
+    assert_eq!(invoke(&w, "get_sync_settings", json!({})).unwrap()["concurrency"], 24);
 }
 
 #[test]

@@ -488,26 +488,36 @@ async fn hostile_bodies_are_stored_without_any_way_to_run_code() {
     assert!(html.contains(r#"<a class="op-embed" href="https://video.example.com/embed/7""#), "{html}");
 }
 
-#[tokio::test]
-async fn never_opens_more_than_two_connections_to_one_host() {
-    let server = Server::start();
-    let reader = Reader::new();
-    for i in 0..6 {
-        server.route(&format!("/f{i}"), Route::fixture("rss091.xml").without_validators());
-        let body =
-            String::from_utf8(common::read_fixture("rss091.xml")).unwrap().replace("Old Wire", &format!("Wire {i}"));
-        server.route(&format!("/f{i}"), Route::feed(body, "application/xml"));
+/// Serves `count` feeds of one story each at `/f0`, `/f1`..., each answered after 150 ms from then on,
+/// with or without validators, and subscribes to them.
+async fn slow_feeds(reader: &Reader, server: &Server, count: usize, validators: bool) {
+    for i in 0..count {
+        let story = server.url(&format!("/story/{i}"));
+        let body = format!(
+            "<rss version=\"2.0\"><channel><title>Wire {i}</title><item><title>Story {i}</title>\
+             <link>{story}</link><description>A court heard the case of a reporter.</description></item>\
+             </channel></rss>"
+        );
+        let route = Route::feed(body, "application/rss+xml");
+        let route = if validators { route } else { route.without_validators() };
+        server.route(&format!("/f{i}"), route.clone());
         reader.add(&server.url(&format!("/f{i}"))).await.unwrap();
-    }
-    for i in 0..6 {
-        server.route(&format!("/f{i}"), Route::fixture("rss092.xml").delayed(Duration::from_millis(150)));
+        server.route(&format!("/f{i}"), route.delayed(Duration::from_millis(150)));
     }
     server.reset_counts();
+}
+
+#[tokio::test]
+async fn never_opens_more_connections_to_one_host_than_politeness_allows() {
+    let per_host = SyncOptions::default().per_host;
+    let (reader, server) = (Reader::new(), Server::start());
+    let feeds = 3 * per_host;
+    slow_feeds(&reader, &server, feeds, false).await;
     let report = reader.sync().await;
-    assert_eq!((report.sources, report.failed), (6, 0), "{report:?}");
-    assert_eq!(server.count(200), 6);
-    assert!(server.max_in_flight() <= 2, "{} requests at once", server.max_in_flight());
-    assert!(server.max_in_flight() >= 1);
+    assert_eq!((report.sources as usize, report.failed), (feeds, 0), "{report:?}");
+    assert_eq!(server.count(200), feeds);
+    assert!(server.max_in_flight() <= per_host, "{} requests at once", server.max_in_flight());
+    assert!(server.max_in_flight() > 1, "the host's connections are used together");
 }
 
 #[tokio::test]
@@ -532,11 +542,69 @@ async fn never_fetches_more_sources_at_once_than_the_concurrency_allows() {
 }
 
 #[tokio::test]
+async fn a_round_of_304s_uses_every_connection_and_bodies_wait_for_a_place_in_hand() {
+    let options = SyncOptions { concurrency: 2 * sync::FEEDS_IN_HAND, per_host: 64, ..SyncOptions::default() };
+    let feeds = 3 * sync::FEEDS_IN_HAND;
+    let sync_all = async |reader: &Reader| sync::sync_all(&reader.store, &reader.fetcher, &options, |_| {}).await;
+
+    // Asked with validators, answered 304: nothing is held, every connection is used.
+    let (reader, server) = (Reader::new(), Server::start());
+    slow_feeds(&reader, &server, feeds, true).await;
+    let report = sync_all(&reader).await.unwrap();
+    assert_eq!((report.unchanged as usize, server.count(304)), (feeds, feeds), "{report:?}");
+    assert!(server.max_in_flight() > sync::FEEDS_IN_HAND, "{} requests at once", server.max_in_flight());
+    assert!(server.max_in_flight() <= options.concurrency);
+
+    // Without validators every answer is a body: a feed takes its place in hand before it is asked for.
+    let (reader, server) = (Reader::new(), Server::start());
+    slow_feeds(&reader, &server, feeds, false).await;
+    let report = sync_all(&reader).await.unwrap();
+    assert_eq!((report.sources as usize, report.failed, server.count(200)), (feeds, 0, feeds), "{report:?}");
+    assert!(server.max_in_flight() <= sync::FEEDS_IN_HAND, "{} requests at once", server.max_in_flight());
+    assert!(server.max_in_flight() > 1);
+}
+
+#[tokio::test]
 async fn a_server_that_does_not_answer_in_time_is_a_timeout() {
     let server = Server::start();
-    let reader = Reader::with_config(FetchConfig { timeout: Duration::from_millis(300), ..FetchConfig::default() });
+    let config = FetchConfig { answer_timeout: Duration::from_millis(300), ..FetchConfig::default() };
+    let reader = Reader::with_config(config);
     server.route("/slow", Route::fixture("rss091.xml").delayed(Duration::from_secs(2)));
     let err = reader.add(&server.url("/slow")).await.unwrap_err();
+    assert_eq!(err.code(), "timeout", "{err}");
+}
+
+/// Subscribes to a feed sent `bytes` at a time, `every` so often, by a reader for which nothing for 300 ms,
+/// or under `min_rate` bytes a second over 300 ms, ends a body. The whole request may take as long as
+/// it needs.
+async fn add_trickled(min_rate: u64, bytes: usize, every: Duration) -> (Reader, offprint::error::Result<i64>) {
+    let server = Server::start();
+    let config = FetchConfig { stall_timeout: Duration::from_millis(300), min_rate, ..FetchConfig::default() };
+    let reader = Reader::with_config(config);
+    server.route("/feed", Route::fixture("rss091.xml").trickled(bytes, every));
+    let added = reader.add(&server.url("/feed")).await;
+    (reader, added)
+}
+
+#[tokio::test]
+async fn a_body_that_keeps_coming_slowly_is_read_whole() {
+    // 693 bytes, 50 at a time every 30 ms: more than a second, several windows, 1,600 bytes a second.
+    let (reader, added) = add_trickled(1_000, 50, Duration::from_millis(30)).await;
+    added.unwrap();
+    assert!(!reader.list().is_empty());
+}
+
+#[tokio::test]
+async fn a_body_that_drips_is_a_timeout_though_it_never_stalls() {
+    // A byte every 5 ms, 200 a second: the whole feed in 3.5 s, were it waited for.
+    let err = add_trickled(1_000, 1, Duration::from_millis(5)).await.1.unwrap_err();
+    assert_eq!(err.code(), "timeout", "{err}");
+}
+
+#[tokio::test]
+async fn a_body_that_stops_coming_is_a_timeout() {
+    // Half the feed, then nothing for 2 s, then the rest; no rate asked for.
+    let err = add_trickled(0, 350, Duration::from_secs(2)).await.1.unwrap_err();
     assert_eq!(err.code(), "timeout", "{err}");
 }
 

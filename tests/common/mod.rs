@@ -31,6 +31,9 @@ pub struct Route {
     pub location: Option<String>,
     pub gzip: bool,
     pub delay: Duration,
+    /// The body sent so many bytes at a time, with this pause after each: a slow link, or a server that
+    /// drips or stalls.
+    pub trickle: Option<(usize, Duration)>,
     /// More headers to send (Cache-Control, Retry-After...).
     pub headers: Vec<(String, String)>,
     /// Answered only once this path was asked for, or as a 503 if it is not within the time given.
@@ -49,6 +52,7 @@ impl Route {
             location: None,
             gzip: false,
             delay: Duration::ZERO,
+            trickle: None,
             headers: Vec::new(),
             waits_for: None,
         }
@@ -81,6 +85,11 @@ impl Route {
 
     pub fn delayed(self, delay: Duration) -> Route {
         Route { delay, ..self }
+    }
+
+    /// The body sent `bytes` at a time, `every` so often.
+    pub fn trickled(self, bytes: usize, every: Duration) -> Route {
+        Route { trickle: Some((bytes.max(1), every)), ..self }
     }
 
     /// Answered only once `path` was asked for (by anyone), or with a 503 if it is not within `wait`:
@@ -312,8 +321,15 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>, request: &Answering) -> st
     parts[ending] = before;
     // Nothing waits on the client's acknowledgement between the parts.
     stream.set_nodelay(true)?;
-    for part in parts {
-        stream.write_all(part)?;
+    stream.write_all(parts[0])?;
+    match route.trickle {
+        Some((bytes, every)) => {
+            for piece in parts[1].chunks(bytes) {
+                stream.write_all(piece)?;
+                thread::sleep(every);
+            }
+        }
+        None => stream.write_all(parts[1])?,
     }
     request.done();
     stream.write_all(&[last])?;
