@@ -155,13 +155,36 @@ impl SearchWords {
         SearchWords::of(&meta.title, meta.author.as_deref().unwrap_or(""), text)
     }
 
+    /// Each word once per field: the index records which stories hold a word, not how often or where
+    /// (`detail = none`), so a repeated word would only cost the writer its tokenizing and hashing again.
     pub fn of(title: &str, author: &str, text: &str) -> SearchWords {
         let words = |s: &str| {
             let mut words = String::with_capacity(s.len());
-            search_words(s, &mut words);
+            let mut seen = Distinct::default();
+            fold_words(s, &mut words, |out, start| seen.is_new(out, start));
             words
         };
         SearchWords { title: words(title), author: words(author), text: words(text) }
+    }
+}
+
+/// The words written so far, as places in the string they are written to, to tell a word seen before.
+#[derive(Default)]
+struct Distinct {
+    places: hashbrown::HashTable<(usize, usize)>,
+}
+
+impl Distinct {
+    /// Whether the last word of `out`, from `start`, is not one before it; if so, it is remembered.
+    fn is_new(&mut self, out: &str, start: usize) -> bool {
+        let hash_of = |word: &str| std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, word);
+        let word = &out[start..];
+        let hash = hash_of(word);
+        if self.places.find(hash, |&(at, len)| &out[at..at + len] == word).is_some() {
+            return false;
+        }
+        self.places.insert_unique(hash, (start, word.len()), |&(at, len)| hash_of(&out[at..at + len]));
+        true
     }
 }
 
@@ -177,26 +200,42 @@ impl SearchWords {
 /// and the tatweel that stretches a word are dropped, so a word reads the same with or without them.
 /// Everything else (punctuation, spaces, the zero-width non-joiner inside Persian words) parts words.
 pub(crate) fn search_words(text: &str, out: &mut String) {
-    let mut in_word = false;
-    let start_word = |out: &mut String, in_word: &mut bool| {
-        if !*in_word && !out.is_empty() {
-            out.push(' ');
+    fold_words(text, out, |_, _| true);
+}
+
+/// [`search_words`], asking `keep` at the end of each word whether to keep it (given `out` and where
+/// the word starts in it); a word not kept is taken off again.
+fn fold_words(text: &str, out: &mut String, mut keep: impl FnMut(&str, usize) -> bool) {
+    // Where the word being written starts in `out`, while there is one.
+    let mut word: Option<usize> = None;
+    let mut end_word = |out: &mut String, word: &mut Option<usize>| {
+        if let Some(start) = word.take()
+            && !keep(out, start)
+        {
+            out.truncate(start.saturating_sub(1));
         }
-        *in_word = true;
+    };
+    let start_word = |out: &mut String, word: &mut Option<usize>| {
+        if word.is_none() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            *word = Some(out.len());
+        }
     };
     for c in text.chars() {
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
-                start_word(out, &mut in_word);
+                start_word(out, &mut word);
                 out.push(c.to_ascii_lowercase());
             } else {
-                in_word = false;
+                end_word(out, &mut word);
             }
             continue;
         }
         // Most words beyond ASCII are Cyrillic or Arabic-script, whose letters need no table to fold.
         if let Some(letter) = common_letter(c) {
-            start_word(out, &mut in_word);
+            start_word(out, &mut word);
             out.push(letter);
             continue;
         }
@@ -205,16 +244,17 @@ pub(crate) fn search_words(text: &str, out: &mut String) {
         }
         let c = fold_letter(c);
         if !c.is_alphanumeric() {
-            in_word = false;
+            end_word(out, &mut word);
             continue;
         }
-        start_word(out, &mut in_word);
+        start_word(out, &mut word);
         if c.is_uppercase() || is_latin(c) {
             c.to_lowercase().for_each(|lower| push_without_diacritics(lower, out));
         } else {
             out.push(c);
         }
     }
+    end_word(out, &mut word);
 }
 
 /// A Russian letter or a letter of the Arabic alphabet as a word holds it, folded; `None` for any other

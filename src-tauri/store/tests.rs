@@ -191,6 +191,38 @@ fn words_are_split_and_folded_the_same_in_every_script() {
 }
 
 #[test]
+fn a_storys_words_are_each_indexed_once_as_folded() {
+    let words = SearchWords::of("Court, COURT: court-house", "", "Café cafe CAFÉ; суд Суд СУД ёж еж ok");
+    assert_eq!(words.title, "court house");
+    assert_eq!(words.text, "cafe суд еж ok");
+    // The same words as the query side folds, each where it first occurs.
+    let text = "the appeal, the court and the appeal court heard; the end";
+    assert_eq!(first_each_of(text), "the appeal court and heard end");
+    assert_eq!(SearchWords::of("", "", text).text, first_each_of(text));
+    assert_eq!(SearchWords::of("", "", "").text, "");
+}
+
+/// The words [`query::search_words`] takes from `text`, each where it first occurs.
+fn first_each_of(text: &str) -> String {
+    let mut all = String::new();
+    query::search_words(text, &mut all);
+    let mut first_each: Vec<&str> = Vec::new();
+    for word in all.split(' ').filter(|w| !w.is_empty()) {
+        if !first_each.contains(&word) {
+            first_each.push(word);
+        }
+    }
+    first_each.join(" ")
+}
+
+proptest::proptest! {
+    #[test]
+    fn a_storys_words_are_those_a_query_folds_each_once(text in "[abAB\u{e9}\u{c9}\u{451}\u{435}\u{436} ,\u{200c}\u{64b}-]{0,40}") {
+        proptest::prop_assert_eq!(SearchWords::of(&text, "", &text).text, first_each_of(&text));
+    }
+}
+
+#[test]
 fn a_search_finds_words_written_with_marks_or_other_digits() {
     let (_dir, mut store) = open();
     let src = source(&mut store, "https://a.example/feed");
