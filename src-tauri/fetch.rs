@@ -264,7 +264,8 @@ impl Fetcher {
             return Err(too_large());
         }
         let headers = response.headers().clone();
-        let mut body = Vec::new();
+        // Sized once when the length is known: a body that waits for the cores holds no spare capacity.
+        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
         let mut pace = Pace::new(&self.config);
         loop {
             let next = tokio::time::timeout(self.config.stall_timeout, response.chunk()).await;

@@ -104,10 +104,9 @@ pub fn fetcher_for(fetcher: &Fetcher, source: &SourceTarget) -> Result<Fetcher> 
 const PAGES_AT_ONCE: usize = 2;
 const PAGES_PER_REFRESH: usize = 50;
 
-/// Feeds held at once, arriving or waiting for the cores or the store, at most: enough to keep the cores
-/// busy through a request's latency (16 feeds of 50 stories are about 0.2 s of cleaning), few enough to
-/// bound the memory they hold (each at most `FetchConfig::max_body`).
-pub const FEEDS_IN_HAND: usize = 16;
+/// Feeds being parsed, cleaned or stored at once, at most (see [`Limits`]): enough to keep the cores and
+/// the store busy, while the bodies fetched meanwhile wait raw, which take a fraction of the memory.
+pub const FEEDS_IN_HAND: usize = 8;
 
 /// Embed cards of one source refresh completed from their provider, at most.
 const EMBED_LOOKUPS: usize = 8;
@@ -134,45 +133,37 @@ pub struct Progress<'a> {
 /// global one only while it waits on the network (its feed, then its article pages and embed cards, if
 /// any), not while its feed is parsed, cleaned and stored, so the next feeds arrive meanwhile.
 ///
-/// Memory: at most [`FEEDS_IN_HAND`] feeds held. A refresh that asks with validators is most often
-/// answered 304, which holds nothing, so it waits among the `asking` (as many as the connections) and
-/// takes a place in hand only once a body came. Any other refresh takes its place before it fetches. A
-/// sync holds at most `FEEDS_IN_HAND` feeds, and as many more bodies as there are conditional requests
-/// under way; a round of 304s is not slowed to the pace of the cores.
+/// Memory: a refresh takes one of the `fetching` places (as many as the connections) before it asks for
+/// its feed. A 304 holds nothing; a body takes one of [`FEEDS_IN_HAND`] places before its feed is
+/// parsed, and keeps it until the feed is stored. A sync holds at most as many bodies arriving or
+/// waiting for the cores as it has connections, each at most `FetchConfig::max_body`, and
+/// `FEEDS_IN_HAND` feeds being parsed, cleaned and stored; on a slow link the connections stay busy
+/// while the cores work, and on a fast one the bodies wait raw.
 struct Limits {
     host: Arc<Semaphore>,
     global: Arc<Semaphore>,
+    fetching: Arc<Semaphore>,
     in_hand: Arc<Semaphore>,
-    asking: Arc<Semaphore>,
-}
-
-/// A refresh's claim on the sync's memory: see [`Limits`].
-enum Claim {
-    InHand(OwnedSemaphorePermit),
-    Asking(OwnedSemaphorePermit),
 }
 
 impl Limits {
     /// One of each: a refresh on its own.
     fn one() -> Limits {
         let one = || Arc::new(Semaphore::new(1));
-        Limits { host: one(), global: one(), in_hand: one(), asking: one() }
+        Limits { host: one(), global: one(), fetching: one(), in_hand: one() }
     }
 
-    /// A refresh's first claim: a place in hand, or, for a `conditional` request, among the asking.
-    async fn claim(&self, conditional: bool) -> Result<Claim> {
-        Ok(match conditional {
-            true => Claim::Asking(take(&self.asking).await?),
-            false => Claim::InHand(take(&self.in_hand).await?),
-        })
+    /// A place among the refreshes fetching, taken before the request.
+    async fn fetching(&self) -> Result<OwnedSemaphorePermit> {
+        take(&self.fetching).await
     }
 
-    /// A place in hand for a body that came, kept until its feed is stored.
-    async fn hold(&self, claim: Claim) -> Result<OwnedSemaphorePermit> {
-        match claim {
-            Claim::InHand(place) => Ok(place),
-            Claim::Asking(_asking) => take(&self.in_hand).await,
-        }
+    /// A place in hand for a body that came, given for the place among the fetching, and kept until
+    /// its feed is stored.
+    async fn hold(&self, fetching: OwnedSemaphorePermit) -> Result<OwnedSemaphorePermit> {
+        let in_hand = take(&self.in_hand).await?;
+        drop(fetching);
+        Ok(in_hand)
     }
 
     /// Waits for the host first, so a busy host does not hold global slots other hosts could use.
@@ -210,7 +201,7 @@ async fn refresh_through(
     let fetcher = &fetcher_for(fetcher, source)?;
 
     // Fetch, conditionally: a 304 costs no parse, and no write unless the source's status must change.
-    let claim = limits.claim(validators != Validators::default()).await?;
+    let fetching = limits.fetching().await?;
     let open = limits.open().await?;
     let fetched = fetcher.fetch(&url, &validators).await;
     drop(open);
@@ -236,7 +227,7 @@ async fn refresh_through(
         with_store(store, move |s| s.record_unchanged(id, &record)).await?;
         return Ok(RefreshOutcome { unchanged: true, ..Default::default() });
     }
-    let _in_hand = limits.hold(claim).await?;
+    let _in_hand = limits.hold(fetching).await?;
 
     // Parse and sanitize, off the async threads. A story the cache already holds as the feed gives it now
     // is not cleaned again (in a feed of fifty, usually all but the few new ones). For a source of which
@@ -286,8 +277,9 @@ pub fn ready_now(targets: Vec<SourceTarget>, manual: bool) -> (Vec<SourceTarget>
 }
 
 /// The sources with their hosts (and ports), in turns: the first of each host, then the second of
-/// each... The refreshes take their places (see [`Limits`]) in this order, so the feeds of one host, which wait
-/// for its few connections, never fill them all while other hosts' feeds could be fetched.
+/// each... The refreshes take their places among the fetching (see [`Limits`]) in this order, so the
+/// feeds of one host, which wait for its few connections, never fill them all while other hosts' feeds
+/// could be fetched.
 fn by_turns_of_host<T>(targets: Vec<T>, url: impl Fn(&T) -> &str) -> Vec<(String, T)> {
     let mut hosts: Vec<(String, Vec<T>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -330,14 +322,14 @@ pub async fn sync_sources(
     let total = targets.len();
     let concurrency = options.concurrency.max(1);
     let global = Arc::new(Semaphore::new(concurrency));
+    let fetching = Arc::new(Semaphore::new(concurrency));
     let in_hand = Arc::new(Semaphore::new(FEEDS_IN_HAND));
-    let asking = Arc::new(Semaphore::new(concurrency));
     let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = JoinSet::new();
     let mut urls = HashMap::new();
     for (host, target) in by_turns_of_host(targets, |t| &t.url) {
         let host = per_host.entry(host).or_insert_with(|| Arc::new(Semaphore::new(options.per_host.max(1)))).clone();
-        let limits = Limits { host, global: global.clone(), in_hand: in_hand.clone(), asking: asking.clone() };
+        let limits = Limits { host, global: global.clone(), fetching: fetching.clone(), in_hand: in_hand.clone() };
         let (store, fetcher) = (store.clone(), fetcher.clone());
         let (id, url) = (target.id, target.url.clone());
         let interval = interval_of(&target, options.interval);
@@ -971,7 +963,7 @@ fn fetch_record(response: &Response) -> FetchRecord {
 mod tests {
     use std::time::Duration;
 
-    use super::{by_turns_of_host, clean_entry, complete_entry_cards, run_cpu_bound};
+    use super::{Limits, by_turns_of_host, clean_entry, complete_entry_cards, run_cpu_bound};
     use crate::error::{Error, Result};
     use crate::model::{EntryMeta, ParsedEntry};
     use crate::oembed::Details;
@@ -998,6 +990,31 @@ mod tests {
 
     /// A feed whose cleaning panics fails alone: its refresh reports the error, and the cleaning threads
     /// take the next feeds, even after as many panics as there are threads.
+    /// Whether `future` is done at its first poll, dropping it either way.
+    async fn done_at_once<F: std::future::Future>(future: F) -> bool {
+        tokio::select! {
+            biased;
+            _ = future => true,
+            _ = std::future::ready(()) => false,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_waits_for_a_place_in_hand_keeping_its_place_among_the_fetching() {
+        let limits = Limits::one();
+        let first = limits.hold(limits.fetching().await.unwrap()).await.unwrap();
+        assert_eq!(limits.fetching.available_permits(), 1, "in hand, a feed no longer counts as fetching");
+        let second = limits.fetching().await.unwrap();
+        let waiting = limits.hold(second);
+        tokio::pin!(waiting);
+        assert!(!done_at_once(&mut waiting).await, "no place in hand while the first feed holds it");
+        assert_eq!(limits.fetching.available_permits(), 0, "the body waiting still counts as fetching");
+        assert!(!done_at_once(limits.fetching()).await, "so no other request starts");
+        drop(first);
+        let _second = waiting.await.unwrap();
+        assert_eq!(limits.fetching.available_permits(), 1);
+    }
+
     #[tokio::test]
     async fn a_cleaning_job_that_panics_fails_alone() {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
