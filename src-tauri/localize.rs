@@ -27,7 +27,7 @@ const MAX_DENSITY: f64 = 2.0;
 
 /// The key a picture is stored under: the first 32 hex digits of the SHA-256 of its remote URL.
 pub fn image_key(remote: &str) -> String {
-    Sha256::digest(remote.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
+    crate::text::hex(&Sha256::digest(remote.as_bytes())[..16])
 }
 
 /// The URL the window loads the picture at `remote` from.

@@ -35,7 +35,7 @@ pub struct Picture {
 impl Picture {
     /// Hex SHA-256 of the bytes: the file name in the cache.
     pub fn content_hash(&self) -> String {
-        Sha256::digest(&self.bytes).iter().map(|b| format!("{b:02x}")).collect()
+        crate::text::hex(&Sha256::digest(&self.bytes))
     }
 }
 

@@ -109,6 +109,17 @@ pub(crate) fn text_of(raw: &str) -> String {
     collapse(&htmlize::unescape(raw), BLOCK_START as u8)
 }
 
+/// `bytes` in lowercase hexadecimal, two digits each: how a hash is written in the cache.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
 /// Marks where a block element starts in text taken from a document.
 pub(crate) const BLOCK_START: char = '\u{1}';
 
@@ -263,6 +274,12 @@ mod tests {
         assert_eq!(text, "Safe");
         let text = html_to_text("<select><option>x</select><frameset><p>Still read</p>");
         assert_eq!(text, "Still read");
+    }
+
+    #[test]
+    fn hashes_are_written_as_lowercase_hexadecimal() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(hex(&[]), "");
     }
 
     #[test]

@@ -62,5 +62,5 @@ fn hash(parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
         hasher.update([0x1f]);
     }
-    hasher.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+    crate::text::hex(&hasher.finalize()[..16])
 }

@@ -160,7 +160,8 @@ impl SearchWords {
     pub fn of(title: &str, author: &str, text: &str) -> SearchWords {
         let words = |s: &str| {
             let mut words = String::with_capacity(s.len());
-            let mut seen = Distinct::default();
+            // About one word in six characters; sized once, the table is never hashed again as it grows.
+            let mut seen = Distinct { places: hashbrown::HashTable::with_capacity(s.len() / 6) };
             fold_words(s, &mut words, |out, start| seen.is_new(out, start));
             words
         };
@@ -169,7 +170,6 @@ impl SearchWords {
 }
 
 /// The words written so far, as places in the string they are written to, to tell a word seen before.
-#[derive(Default)]
 struct Distinct {
     places: hashbrown::HashTable<(usize, usize)>,
 }
