@@ -16,7 +16,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct FetchConfig {
     pub connect_timeout: Duration,
-    /// From sending the request to the end of the answer's status and headers.
+    /// From starting a request (name lookup, connection, TLS and proxy included) to the end of the
+    /// answer's status and headers.
     pub answer_timeout: Duration,
     /// While the body arrives: no byte for this long, or fewer than `min_rate` bytes a second over this
     /// long, ends the request. A stalled or dripping server is cut off; a slow link that still delivers,
@@ -24,9 +25,12 @@ pub struct FetchConfig {
     pub stall_timeout: Duration,
     /// Bytes a second, averaged over `stall_timeout`, below which a body is given up.
     pub min_rate: u64,
-    /// Whole request, from connecting to the last byte of the body, however steadily it arrives: bounds a
-    /// server that drips just fast enough.
+    /// A feed's whole request, from connecting to the last byte of the body, however steadily it arrives:
+    /// bounds a server that drips just fast enough.
     pub timeout: Duration,
+    /// The same for an article page or a picture: extras a story can do without, fetched while its
+    /// feed holds one of a sync's few places in hand.
+    pub extras_timeout: Duration,
     /// Largest body accepted, counted after decompression.
     pub max_body: u64,
     /// Largest article page accepted.
@@ -70,6 +74,7 @@ impl Default for FetchConfig {
             stall_timeout: Duration::from_secs(30),
             min_rate: 64,
             timeout: Duration::from_secs(300),
+            extras_timeout: Duration::from_secs(60),
             max_body: 16 * 1024 * 1024,
             max_page: 8 * 1024 * 1024,
             max_image: 12 * 1024 * 1024,
@@ -238,6 +243,9 @@ impl Fetcher {
 
     async fn send(&self, url: &Url, validators: &Validators, kind: Kind) -> Result<reqwest::Response> {
         let mut request = self.client.get(url.clone()).header(header::ACCEPT, kind.accept());
+        if kind != Kind::Feed {
+            request = request.timeout(self.config.extras_timeout);
+        }
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
@@ -264,21 +272,27 @@ impl Fetcher {
             return Err(too_large());
         }
         let headers = response.headers().clone();
-        // Sized once when the length is known: a body that waits for the cores holds no spare capacity.
+        // Sized once when the length is known; see the end for the others.
         let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
         let mut pace = Pace::new(&self.config);
+        // Set when a span brought too little. The verdict waits for the next chunk: a small body whose
+        // last piece came slowly is whole, not a drip.
+        let mut behind = false;
         loop {
             let next = tokio::time::timeout(self.config.stall_timeout, response.chunk()).await;
             let Ok(next) = next else { return Err(Error::Timeout { url: url.to_string() }) };
             let Some(chunk) = next.map_err(|e| classify(&url, &e))? else { break };
+            if behind {
+                return Err(Error::Timeout { url: url.to_string() });
+            }
             if body.len() as u64 + chunk.len() as u64 > limit {
                 return Err(too_large());
             }
-            if !pace.keeps_up(chunk.len(), Instant::now()) {
-                return Err(Error::Timeout { url: url.to_string() });
-            }
+            behind = !pace.keeps_up(chunk.len(), Instant::now());
             body.extend_from_slice(&chunk);
         }
+        // A body that waits for the cores holds no spare capacity (compressed and chunked ones grew).
+        body.shrink_to_fit();
         Ok(Response {
             body,
             content_type: header_string(&headers, header::CONTENT_TYPE),

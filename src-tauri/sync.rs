@@ -104,8 +104,10 @@ pub fn fetcher_for(fetcher: &Fetcher, source: &SourceTarget) -> Result<Fetcher> 
 const PAGES_AT_ONCE: usize = 2;
 const PAGES_PER_REFRESH: usize = 50;
 
-/// Feeds being parsed, cleaned or stored at once, at most (see [`Limits`]): enough to keep the cores and
-/// the store busy, while the bodies fetched meanwhile wait raw, which take a fraction of the memory.
+/// Feeds being parsed, cleaned, completed (article pages, embed cards) or stored at once, at most (see
+/// [`Limits`]): enough to keep the cores and the store busy, while the bodies fetched meanwhile wait
+/// raw, which take a fraction of the memory. Pages and cards are bounded in time
+/// (`FetchConfig::extras_timeout`), so slow ones cannot hold these places for long.
 pub const FEEDS_IN_HAND: usize = 8;
 
 /// Embed cards of one source refresh completed from their provider, at most.
@@ -134,8 +136,8 @@ pub struct Progress<'a> {
 /// any), not while its feed is parsed, cleaned and stored, so the next feeds arrive meanwhile.
 ///
 /// Memory: a refresh takes one of the `fetching` places (as many as the connections) before it asks for
-/// its feed. A 304 holds nothing; a body takes one of [`FEEDS_IN_HAND`] places before its feed is
-/// parsed, and keeps it until the feed is stored. A sync holds at most as many bodies arriving or
+/// its feed. A 304 or an unchanged body gives it back at once; any other body takes one of
+/// [`FEEDS_IN_HAND`] places before its feed is parsed, and keeps it until the feed is stored. A sync holds at most as many bodies arriving or
 /// waiting for the cores as it has connections, each at most `FetchConfig::max_body`, and
 /// `FEEDS_IN_HAND` feeds being parsed, cleaned and stored; on a slow link the connections stay busy
 /// while the cores work, and on a fast one the bodies wait raw.
@@ -214,6 +216,8 @@ async fn refresh_through(
                 moved_to: moved_to.as_ref().map(Url::to_string),
                 fresh_until: schedule::fresh_until(store::now(), interval, fresh_for, source.ttl_minutes),
             };
+            // Nothing held: the next request need not wait for the store's turn.
+            drop(fetching);
             with_store(store, move |s| s.record_unchanged(id, &record)).await?;
             return Ok(RefreshOutcome { unchanged: true, ..Default::default() });
         }
@@ -224,6 +228,7 @@ async fn refresh_through(
 
     // A server that ignores validators but sends the same bytes costs no parse either.
     if record.body_hash == source.body_hash {
+        drop((fetching, response));
         with_store(store, move |s| s.record_unchanged(id, &record)).await?;
         return Ok(RefreshOutcome { unchanged: true, ..Default::default() });
     }
@@ -988,8 +993,6 @@ mod tests {
         assert_eq!(entry.words, Some(SearchWords::of_story(&entry.meta, &entry.plain_text)));
     }
 
-    /// A feed whose cleaning panics fails alone: its refresh reports the error, and the cleaning threads
-    /// take the next feeds, even after as many panics as there are threads.
     /// Whether `future` is done at its first poll, dropping it either way.
     async fn done_at_once<F: std::future::Future>(future: F) -> bool {
         tokio::select! {
@@ -1015,6 +1018,8 @@ mod tests {
         assert_eq!(limits.fetching.available_permits(), 1);
     }
 
+    /// A feed whose cleaning panics fails alone: its refresh reports the error, and the cleaning threads
+    /// take the next feeds, even after as many panics as there are threads.
     #[tokio::test]
     async fn a_cleaning_job_that_panics_fails_alone() {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

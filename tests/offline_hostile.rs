@@ -211,6 +211,25 @@ async fn a_full_text_from_an_older_policy_is_not_stamped_clean_when_its_page_is_
     );
 }
 
+/// An article page that keeps coming but takes longer than an extra's whole timeout is given up, as a
+/// feed would not be: the story keeps its feed's text.
+#[tokio::test]
+async fn an_article_page_slower_than_the_extras_timeout_leaves_the_feeds_text() {
+    let server = summary_site();
+    let page = Route::feed(article_page("/img/ferry.png"), "text/html; charset=utf-8");
+    // A kilobyte a second, steadily: no stall, no drip, the whole page in a few seconds.
+    server.route("/night.html", page.trickled(100, Duration::from_millis(100)));
+    let config = FetchConfig { extras_timeout: Duration::from_millis(500), ..FetchConfig::default() };
+    let dir = common::data_dir();
+    let store = open(dir.path());
+    let url = server.url("/feed.xml");
+    sync::subscribe(&store, &Fetcher::new(config).unwrap(), &url, None, FullTextMode::Auto).await.unwrap();
+    let entry = only_entry(&store);
+    assert!(!entry.full_text, "the page was waited for");
+    assert!(entry.content_html.contains("night ferry keeps running"), "{}", entry.content_html);
+    assert_eq!(server.hits("/night.html"), 1);
+}
+
 /// A policy upgrade re-fetches every full text's article page. A page that now answers with a stub (a
 /// soft 404, a paywall) must not take the place of the full text a bookmark kept, nor let the cleanup
 /// delete its pictures.

@@ -488,21 +488,26 @@ async fn hostile_bodies_are_stored_without_any_way_to_run_code() {
     assert!(html.contains(r#"<a class="op-embed" href="https://video.example.com/embed/7""#), "{html}");
 }
 
-/// Serves `count` feeds of one story each at `/f0`, `/f1`..., each answered after 150 ms from then on,
-/// with or without validators, and subscribes to them.
+/// Serves `count` feeds at `/f0`, `/f1`..., and subscribes to them. From then on each is answered after
+/// 150 ms: with validators, as it was (a 304 to the next sync); without, with a new story besides.
 async fn slow_feeds(reader: &Reader, server: &Server, count: usize, validators: bool) {
     for i in 0..count {
-        let story = server.url(&format!("/story/{i}"));
-        let body = format!(
-            "<rss version=\"2.0\"><channel><title>Wire {i}</title><item><title>Story {i}</title>\
-             <link>{story}</link><description>A court heard the case of a reporter.</description></item>\
-             </channel></rss>"
-        );
-        let route = Route::feed(body, "application/rss+xml");
-        let route = if validators { route } else { route.without_validators() };
-        server.route(&format!("/f{i}"), route.clone());
+        let item = |n: usize| {
+            let story = server.url(&format!("/story/{i}-{n}"));
+            format!(
+                "<item><title>Story {i}-{n}</title><link>{story}</link>\
+                 <description>A court heard the case of a reporter.</description></item>"
+            )
+        };
+        let feed = |items: String| {
+            let body = format!("<rss version=\"2.0\"><channel><title>Wire {i}</title>{items}</channel></rss>");
+            let route = Route::feed(body, "application/rss+xml");
+            if validators { route } else { route.without_validators() }
+        };
+        server.route(&format!("/f{i}"), feed(item(1)));
         reader.add(&server.url(&format!("/f{i}"))).await.unwrap();
-        server.route(&format!("/f{i}"), route.delayed(Duration::from_millis(150)));
+        let next = if validators { feed(item(1)) } else { feed(item(2) + &item(1)) };
+        server.route(&format!("/f{i}"), next.delayed(Duration::from_millis(150)));
     }
     server.reset_counts();
 }
@@ -560,6 +565,7 @@ async fn every_connection_is_used_whether_feeds_answer_304_or_a_body() {
     slow_feeds(&reader, &server, feeds, false).await;
     let report = sync_all(&reader).await.unwrap();
     assert_eq!((report.sources as usize, report.failed, server.count(200)), (feeds, 0, feeds), "{report:?}");
+    assert_eq!(report.new as usize, feeds, "every feed was parsed and stored: {report:?}");
     assert!(server.max_in_flight() > sync::FEEDS_IN_HAND, "{} requests at once", server.max_in_flight());
     assert!(server.max_in_flight() <= options.concurrency);
 }
@@ -588,8 +594,17 @@ async fn add_trickled(min_rate: u64, bytes: usize, every: Duration) -> (Reader, 
 
 #[tokio::test]
 async fn a_body_that_keeps_coming_slowly_is_read_whole() {
-    // 693 bytes, 50 at a time every 30 ms: more than a second, several windows, 1,600 bytes a second.
+    // 693 bytes, 50 at a time every 30 ms: 0.45 s, past a window of 300 ms, 1,600 bytes a second.
     let (reader, added) = add_trickled(1_000, 50, Duration::from_millis(30)).await;
+    added.unwrap();
+    assert!(!reader.list().is_empty());
+}
+
+#[tokio::test]
+async fn a_small_body_whose_last_piece_came_slowly_is_read_whole() {
+    // Two pieces and the last byte, 250 ms apart: the window the last byte closes brought 1,400 bytes a
+    // second, under the 2,000 asked for, but the body is whole.
+    let (reader, added) = add_trickled(2_000, 350, Duration::from_millis(250)).await;
     added.unwrap();
     assert!(!reader.list().is_empty());
 }

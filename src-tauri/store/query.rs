@@ -160,8 +160,9 @@ impl SearchWords {
     pub fn of(title: &str, author: &str, text: &str) -> SearchWords {
         let words = |s: &str| {
             let mut words = String::with_capacity(s.len());
-            // About one word in six characters; sized once, the table is never hashed again as it grows.
-            let mut seen = Distinct { places: hashbrown::HashTable::with_capacity(s.len() / 6) };
+            // About one word in six characters, sized once so the table is not hashed again as it grows,
+            // up to what a long story needs: its distinct words are fewer.
+            let mut seen = Distinct { places: hashbrown::HashTable::with_capacity((s.len() / 6).min(4096)) };
             fold_words(s, &mut words, |out, start| seen.is_new(out, start));
             words
         };
