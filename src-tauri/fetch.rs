@@ -160,6 +160,14 @@ impl Kind {
             Kind::Image => config.max_image,
         }
     }
+
+    /// The whole request's bound: a feed's, or an extra's (a page or a picture a story can do without).
+    fn timeout(self, config: &FetchConfig) -> Duration {
+        match self {
+            Kind::Feed => config.timeout,
+            Kind::Page | Kind::Image => config.extras_timeout,
+        }
+    }
 }
 
 impl Fetcher {
@@ -242,10 +250,8 @@ impl Fetcher {
     }
 
     async fn send(&self, url: &Url, validators: &Validators, kind: Kind) -> Result<reqwest::Response> {
-        let mut request = self.client.get(url.clone()).header(header::ACCEPT, kind.accept());
-        if kind != Kind::Feed {
-            request = request.timeout(self.config.extras_timeout);
-        }
+        let mut request =
+            self.client.get(url.clone()).header(header::ACCEPT, kind.accept()).timeout(kind.timeout(&self.config));
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
@@ -267,6 +273,7 @@ impl Fetcher {
         limit: u64,
     ) -> Result<Response> {
         let too_large = || Error::TooLarge { url: url.to_string(), limit };
+        let timed_out = || Error::Timeout { url: url.to_string() };
         // Compressed bodies have no usable length; the decoded size is checked as it streams in.
         if response.content_length().is_some_and(|len| len > limit) {
             return Err(too_large());
@@ -280,10 +287,10 @@ impl Fetcher {
         let mut behind = false;
         loop {
             let next = tokio::time::timeout(self.config.stall_timeout, response.chunk()).await;
-            let Ok(next) = next else { return Err(Error::Timeout { url: url.to_string() }) };
+            let Ok(next) = next else { return Err(timed_out()) };
             let Some(chunk) = next.map_err(|e| classify(&url, &e))? else { break };
             if behind {
-                return Err(Error::Timeout { url: url.to_string() });
+                return Err(timed_out());
             }
             if body.len() as u64 + chunk.len() as u64 > limit {
                 return Err(too_large());
@@ -338,7 +345,7 @@ fn client(config: &FetchConfig, proxy: &ProxyChoice, user_agent: &str) -> Result
     let builder = reqwest::Client::builder()
         .user_agent(user_agent)
         .connect_timeout(config.connect_timeout)
-        .timeout(config.timeout)
+        // The whole request's bound is set per request, by its kind (`send`).
         .redirect(reqwest::redirect::Policy::none());
     let builder = match proxy {
         ProxyChoice::System => builder,

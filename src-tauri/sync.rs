@@ -137,10 +137,10 @@ pub struct Progress<'a> {
 ///
 /// Memory: a refresh takes one of the `fetching` places (as many as the connections) before it asks for
 /// its feed. A 304 or an unchanged body gives it back at once; any other body takes one of
-/// [`FEEDS_IN_HAND`] places before its feed is parsed, and keeps it until the feed is stored. A sync holds at most as many bodies arriving or
-/// waiting for the cores as it has connections, each at most `FetchConfig::max_body`, and
-/// `FEEDS_IN_HAND` feeds being parsed, cleaned and stored; on a slow link the connections stay busy
-/// while the cores work, and on a fast one the bodies wait raw.
+/// [`FEEDS_IN_HAND`] places before its feed is parsed, and keeps it until the feed is stored. A sync
+/// holds at most as many bodies arriving or waiting for the cores as it has connections, each at most
+/// `FetchConfig::max_body`, and `FEEDS_IN_HAND` feeds being worked on; on a slow link the connections
+/// stay busy while the cores work, and on a fast one the bodies wait raw.
 struct Limits {
     host: Arc<Semaphore>,
     global: Arc<Semaphore>,
