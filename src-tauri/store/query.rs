@@ -178,10 +178,11 @@ struct Distinct {
 impl Distinct {
     /// Whether the last word of `out`, from `start`, is not one before it; if so, it is remembered.
     fn is_new(&mut self, out: &str, start: usize) -> bool {
-        let hash_of = |word: &str| std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, word);
+        let hash_of = |word: &[u8]| std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, word);
+        let out = out.as_bytes();
         let word = &out[start..];
         let hash = hash_of(word);
-        if self.places.find(hash, |&(at, len)| &out[at..at + len] == word).is_some() {
+        if self.places.find(hash, |&(at, len)| out[at..at + len] == *word).is_some() {
             return false;
         }
         self.places.insert_unique(hash, (start, word.len()), |&(at, len)| hash_of(&out[at..at + len]));
@@ -224,51 +225,102 @@ fn fold_words(text: &str, out: &mut String, mut keep: impl FnMut(&str, usize) ->
             *word = Some(out.len());
         }
     };
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
+    let two_bytes = &*TWO_BYTES;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
                 start_word(out, &mut word);
-                out.push(c.to_ascii_lowercase());
+                out.push(char::from(b.to_ascii_lowercase()));
             } else {
                 end_word(out, &mut word);
             }
+            i += 1;
             continue;
         }
-        // Most words beyond ASCII are Cyrillic or Arabic-script, whose letters need no table to fold.
-        if let Some(letter) = common_letter(c) {
-            start_word(out, &mut word);
-            out.push(letter);
-            continue;
-        }
-        if is_mark_dropped(c) {
-            continue;
-        }
-        let c = fold_letter(c);
-        if !c.is_alphanumeric() {
-            end_word(out, &mut word);
-            continue;
-        }
-        start_word(out, &mut word);
-        if c.is_uppercase() || is_latin(c) {
-            c.to_lowercase().for_each(|lower| push_without_diacritics(lower, out));
+        // Cyrillic and Arabic-script letters, Latin ones with diacritics and their marks take two bytes:
+        // their verdicts are looked up. Every other character is judged as it comes.
+        let (c, fold) = if b & 0xE0 == 0xC0 {
+            let c = u32::from(b & 0x1F) << 6 | u32::from(bytes[i + 1] & 0x3F);
+            i += 2;
+            (c, two_bytes[c as usize - 0x80])
         } else {
-            out.push(c);
+            let c = text[i..].chars().next().unwrap_or_default();
+            i += c.len_utf8();
+            (c as u32, fold_char(c))
+        };
+        match fold {
+            Fold::Parts => end_word(out, &mut word),
+            Fold::Dropped => {}
+            Fold::As(letter) => {
+                start_word(out, &mut word);
+                out.push(letter);
+            }
+            Fold::Spelled => {
+                start_word(out, &mut word);
+                spell(char::from_u32(c).unwrap_or_default(), out);
+            }
         }
     }
     end_word(out, &mut word);
 }
 
-/// A Russian letter or a letter of the Arabic alphabet as a word holds it, folded; `None` for any other
-/// character, which takes the general path.
-fn common_letter(c: char) -> Option<char> {
-    match c {
-        'а'..='я' | 'ѐ'..='џ' => Some(fold_letter(c)),
-        'А'..='Я' => char::from_u32(c as u32 + 0x20),
-        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50).map(fold_letter),
-        // The Arabic letters but the tatweel (U+0640), the Persian ones among them.
-        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' => Some(fold_letter(c)),
-        _ => None,
+/// What a character beyond ASCII does in a word.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Fold {
+    /// It parts words.
+    Parts,
+    /// It is left out, and the word goes on.
+    Dropped,
+    /// It is written as this letter.
+    As(char),
+    /// It is written as [`spell`] writes it: lowercased, its diacritics taken off, in as many letters.
+    Spelled,
+}
+
+/// [`fold_char`] for every character written in two bytes of UTF-8 (U+0080 to U+07FF), by code point
+/// less 0x80: the Cyrillic and Arabic alphabets and Latin-1's letters, which most words beyond ASCII are
+/// made of. A letter that [`spell`] writes as one letter is that letter here.
+static TWO_BYTES: std::sync::LazyLock<Vec<Fold>> = std::sync::LazyLock::new(|| {
+    (0x80..0x800u32)
+        .map(|code| {
+            let c = char::from_u32(code).unwrap_or_default();
+            match fold_char(c) {
+                Fold::Spelled => {
+                    let mut spelled = String::new();
+                    spell(c, &mut spelled);
+                    let mut letters = spelled.chars();
+                    match (letters.next(), letters.next()) {
+                        (Some(letter), None) => Fold::As(letter),
+                        _ => Fold::Spelled,
+                    }
+                }
+                fold => fold,
+            }
+        })
+        .collect()
+});
+
+/// What `c`, a character beyond ASCII, does in a word.
+fn fold_char(c: char) -> Fold {
+    if is_mark_dropped(c) {
+        return Fold::Dropped;
     }
+    let c = fold_letter(c);
+    if !c.is_alphanumeric() {
+        Fold::Parts
+    } else if c.is_uppercase() || is_latin(c) {
+        Fold::Spelled
+    } else {
+        Fold::As(c)
+    }
+}
+
+/// Writes the letter `c` lowercased, without its diacritics.
+fn spell(c: char, out: &mut String) {
+    fold_letter(c).to_lowercase().for_each(|lower| push_without_diacritics(lower, out));
 }
 
 /// A Latin letter with its diacritics taken off (`é` to `e`); any other character as it is, but a mark
@@ -330,4 +382,59 @@ pub(crate) fn fts_query(search: &str) -> Option<String> {
     search_words(search, &mut folded);
     // One space between words, none of them holding a quote: `e mail` becomes `"e" "mail"*`.
     (!folded.is_empty()).then(|| format!("\"{}\"*", folded.replace(' ', "\" \"")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words of `text` with every character beyond ASCII judged as it comes ([`fold_char`]), none
+    /// looked up: what [`fold_words`] must write.
+    fn folded_one_by_one(text: &str) -> String {
+        let mut words: Vec<String> = vec![String::new()];
+        for c in text.chars() {
+            let fold = if c.is_ascii() {
+                match c.is_ascii_alphanumeric() {
+                    true => Fold::As(c.to_ascii_lowercase()),
+                    false => Fold::Parts,
+                }
+            } else {
+                fold_char(c)
+            };
+            let word = words.last_mut().expect("never empty");
+            match fold {
+                Fold::Parts if !word.is_empty() => words.push(String::new()),
+                Fold::Parts | Fold::Dropped => {}
+                Fold::As(letter) => word.push(letter),
+                Fold::Spelled => spell(c, word),
+            }
+        }
+        words.retain(|word| !word.is_empty());
+        words.join(" ")
+    }
+
+    fn folded(text: &str) -> String {
+        let mut out = String::new();
+        search_words(text, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_two_byte_character_folds_as_judged_on_its_own() {
+        for code in 0x80..0x800 {
+            let c = char::from_u32(code).expect("no surrogates below U+0800");
+            for text in [c.to_string(), format!("a{c}b"), format!("{c}{c} Б{c}ж {c}")] {
+                assert_eq!(folded(&text), folded_one_by_one(&text), "U+{code:04X} in {text:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_in_every_script_folds_as_judged_one_character_at_a_time(
+            text in "[aZ9 ,.\u{e9}\u{c9}\u{130}\u{df}\u{451}\u{401}\u{416}\u{4d9}\u{4b0}\u{627}\u{64a}\u{64b}\u{640}\u{6f3}\u{301}\u{200c}\u{2014}\u{1e9e}\u{1ea0}\u{4e2d}\u{1f600}]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(folded(&text), folded_one_by_one(&text));
+        }
+    }
 }
