@@ -278,9 +278,18 @@ thread_local! {
 /// The second pass: `html` through ammonia with our allow-list, its URLs resolved against `base`.
 fn clean_with_policy(html: &str, base: Option<&Url>) -> String {
     let outer = BASE.replace(base.cloned());
-    let cleaned = POLICY.with(|policy| policy.clean(html).to_string());
+    let cleaned = POLICY.with(|policy| policy.clean(html));
     BASE.set(outer);
-    cleaned
+    // Its `to_string` checks the serialized bytes with the standard library's UTF-8 check, at a tenth of
+    // the sanitizer's time on text in Cyrillic or Persian, and copies them twice.
+    let mut serialized = Vec::with_capacity(html.len());
+    match cleaned.write_to(&mut serialized) {
+        Ok(()) => match simdutf8::basic::from_utf8(&serialized) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(&serialized).into_owned(),
+        },
+        Err(_) => cleaned.to_string(),
+    }
 }
 
 fn policy() -> ammonia::Builder<'static> {
