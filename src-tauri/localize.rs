@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::sanitize::{is_tracking_pixel, parse_srcset};
 use crate::serialized::{self, Piece, Tag};
-use crate::text::{BLOCK_START, html_to_text, is_block, text_of};
+use crate::text::{BLOCK_START, html_to_text, is_block, spaced_text_of};
 
 /// The URI scheme the window loads pictures from.
 pub const SCHEME: &str = "offprint-img";
@@ -79,6 +79,7 @@ impl Found {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CleanBody {
     pub html: String,
+    /// Its text, whitespace as written (see `text::spaced_text_of`).
     pub plain_text: String,
     /// The remote URLs of its pictures, in order.
     pub images: Vec<String>,
@@ -90,7 +91,9 @@ pub fn clean_body(raw_html: &str, base: Option<&Url>) -> CleanBody {
     let sanitized = crate::sanitize::sanitize_html(raw_html, base);
     let mut text = String::new();
     match localize(&sanitized, Some(&mut text)) {
-        Some(localized) => CleanBody { html: localized.html, plain_text: text_of(&text), images: localized.images },
+        Some(localized) => {
+            CleanBody { html: localized.html, plain_text: spaced_text_of(&text), images: localized.images }
+        }
         // See `localize_images`: kept as sanitized, its text taken on its own.
         None => CleanBody { plain_text: html_to_text(&sanitized), html: sanitized, images: Vec::new() },
     }
@@ -264,6 +267,20 @@ fn is_fetchable(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::collapse_whitespace;
+
+    #[test]
+    fn a_bodys_text_has_the_words_a_reader_sees_in_it() {
+        let raw = "<h2>Verdict\n  due</h2><p>The court&nbsp;met,\tagain.</p><ul><li>One</li><li>Two&amp;three</li></ul>\
+                   <figure><img src=\"https://news.example.org/a.jpg\" alt=\"steps\"><figcaption>Steps</figcaption></figure>\
+                   <p dir=\"rtl\">دادگاه&#x20;امروز</p>";
+        let body = clean_body(raw, None);
+        assert_eq!(collapse_whitespace(&body.plain_text), html_to_text(&body.html));
+        assert_eq!(
+            collapse_whitespace(&body.plain_text),
+            "Verdict due The court met, again. One Two&three Steps دادگاه امروز"
+        );
+    }
 
     #[test]
     fn a_stored_body_cleaned_again_keeps_its_pictures_and_loses_what_the_policy_now_refuses() {
@@ -273,7 +290,7 @@ mod tests {
         let again = clean_stored_again(&stored, &[picture.to_owned()]);
         assert_eq!(again.html, format!(r#"<p>Text</p><img src="{}">"#, local_url(picture)));
         assert_eq!(again.images, [picture]);
-        assert_eq!(again.plain_text, "Text");
+        assert_eq!(collapse_whitespace(&again.plain_text), "Text");
     }
 
     #[test]

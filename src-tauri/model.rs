@@ -52,6 +52,8 @@ pub struct CleanEntry {
     pub meta: EntryMeta,
     /// What the reader sees: the article page's text when extraction gave one, else the feed's.
     pub content_html: String,
+    /// The text of `content_html`, read for its words (how many, and the search index's); its whitespace
+    /// may be as written.
     pub plain_text: String,
     /// The feed's own version, kept when `content_html` is the article page's.
     pub feed_html: Option<String>,

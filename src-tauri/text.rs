@@ -109,6 +109,32 @@ pub(crate) fn text_of(raw: &str) -> String {
     collapse(&htmlize::unescape(raw), BLOCK_START as u8)
 }
 
+/// Text as written in a document, as [`text_of`] has it but with its whitespace as written: entities
+/// decoded, every block mark a space. Its words are [`text_of`]'s; what only reads words (their count,
+/// the search index's) is spared collapsing the whitespace of a whole story.
+pub(crate) fn spaced_text_of(raw: &str) -> String {
+    htmlize::unescape(raw).replace(BLOCK_START, " ")
+}
+
+/// The first words of `text`, whitespace collapsed as [`collapse_whitespace`] has it, up to the first
+/// past `max` characters: [`truncate_words`] cuts it to `max` exactly as it cuts the whole.
+pub fn collapsed_lead(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in words(text, b' ') {
+        if chars > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+    }
+    out
+}
+
 /// `bytes` in lowercase hexadecimal, two digits each: how a hash is written in the cache.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -242,6 +268,13 @@ mod tests {
         #[test]
         fn text_of_is_the_lines_collapsed(raw in "([ \n\t\u{1}\u{a0}\u{2003}aбپ.]|&amp;|&#10;|&#xa0;|&nbsp;|&){0,40}") {
             prop_assert_eq!(text_of(&raw), collapse_whitespace(&lines_of(&raw)));
+            prop_assert_eq!(collapse_whitespace(&spaced_text_of(&raw)), text_of(&raw));
+        }
+
+        #[test]
+        fn a_lead_cuts_as_the_whole_text_collapsed(s in "[ \n\t\u{a0}\u{3000}aбپé,.]{0,60}", max in 0usize..30) {
+            let whole = collapse_whitespace(&s);
+            prop_assert_eq!(truncate_words(&collapsed_lead(&s, max), max), truncate_words(&whole, max));
         }
     }
 

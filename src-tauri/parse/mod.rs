@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::model::{EntryMeta, ParsedEntry, ParsedFeed};
-use crate::text::{collapse_whitespace, html_to_text, truncate_words};
+use crate::text::{collapse_whitespace, collapsed_lead, html_to_text, truncate_words};
 
 pub use charset::decode;
 pub use dates::parse_date;
@@ -254,10 +254,10 @@ fn enclosure_image(entry: &Entry) -> Option<String> {
 /// untitled entry; then settles the entry's direction on the final title and summary.
 pub fn complete_from_body(meta: &mut EntryMeta, body_text: &str) {
     if meta.summary.is_empty() {
-        meta.summary = truncate_words(body_text, SUMMARY_CHARS);
+        meta.summary = truncate_words(&collapsed_lead(body_text, SUMMARY_CHARS), SUMMARY_CHARS);
     }
     if meta.title.is_empty() {
-        meta.title = truncate_words(body_text, UNTITLED_CHARS);
+        meta.title = truncate_words(&collapsed_lead(body_text, UNTITLED_CHARS), UNTITLED_CHARS);
     }
     meta.dir = direction(meta.lang.as_deref(), &meta.title, &meta.summary).to_owned();
 }
