@@ -64,6 +64,9 @@ pub struct CleanEntry {
     /// The words of its title, author and `plain_text` for the search index, taken by the cleaning stage
     /// so that the store's single writer need not; `None` has the store take them.
     pub words: Option<crate::store::SearchWords>,
+    /// The words of `plain_text` counted up to [`crate::extract::SUMMARY_WORDS`] by the cleaning stage,
+    /// for the choice of fetching the article page and for the store; `None` has them counted there.
+    pub text_words: Option<usize>,
 }
 
 /// The result of one attempt to take an entry's full text from its article page.

@@ -581,7 +581,7 @@ async fn add_full_text(
 /// The article page to fetch for `entry`, if it needs one: its source wants full text for it, and it is
 /// new, edited, never tried, or its last attempt failed for a reason that may have passed.
 fn page_to_fetch(mode: FullTextMode, entry: &CleanEntry, known: &KnownEntries) -> Option<Url> {
-    page_wanted(mode, &entry.meta, known, || summary_words(&entry.plain_text))
+    page_wanted(mode, &entry.meta, known, || entry.text_words.unwrap_or_else(|| summary_words(&entry.plain_text)))
 }
 
 /// [`page_to_fetch`] for the entry `meta` describes, whose feed text has `words()` words.
@@ -671,6 +671,7 @@ fn complete_entry_cards(entry: &mut CleanEntry, found: &HashMap<String, Details>
         // does when it takes them from the stored HTML.
         entry.plain_text = html_to_text(&html);
         entry.words = Some(SearchWords::of_story(&entry.meta, &entry.plain_text));
+        entry.text_words = None;
     }
     entry.content_html = html;
     if let Some(feed_html) = &entry.feed_html {
@@ -711,6 +712,7 @@ async fn with_full_text(fetcher: &Fetcher, mode: FullTextMode, mut entry: CleanE
             entry.plain_text = page.plain_text;
             // The store takes the words of the page's text (full text is for a few summaries only).
             entry.words = None;
+            entry.text_words = None;
             let feed_images = std::mem::replace(&mut entry.images, page.images);
             for url in feed_images {
                 if !entry.images.contains(&url) {
@@ -853,12 +855,14 @@ pub fn clean_entry(entry: ParsedEntry) -> CleanEntry {
     let mut meta = entry.meta;
     complete_from_body(&mut meta, &body.plain_text);
     let words = SearchWords::of_story(&meta, &body.plain_text);
+    let text_words = summary_words(&body.plain_text);
     CleanEntry {
         meta,
         content_html: body.html,
         plain_text: body.plain_text,
         images: body.images,
         words: Some(words),
+        text_words: Some(text_words),
         ..Default::default()
     }
 }

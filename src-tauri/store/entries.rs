@@ -348,6 +348,11 @@ fn upsert_entry<'a>(
         )?;
     let previous = existing.map(|(_, previous)| Previous { same_story, ..previous });
     let body = body_to_store(tx, id, entry, previous)?;
+    let text_words = match entry.text_words {
+        Some(count) if !body.kept => count,
+        _ => summary_words(&body.plain_text),
+    };
+    debug_assert_eq!(text_words, summary_words(&body.plain_text), "the words of another text");
     // The text is not stored: it is that of the HTML (see migration 8), and only its words are counted.
     tx.prepare_cached(
         "INSERT INTO entry_contents (entry_id, content_html, plain_text, feed_words, sanitizer_version, feed_html,
@@ -362,7 +367,7 @@ fn upsert_entry<'a>(
         id,
         body.content_html,
         // At most `SUMMARY_WORDS`.
-        summary_words(&body.plain_text) as u32,
+        text_words as u32,
         SANITIZER_VERSION,
         body.feed_html,
         body.status,
