@@ -1275,8 +1275,9 @@ proptest! {
         prop_assert_eq!(canonical(&twice.html), canonical(&once.html), "input: {:?}\n once: {:?}\ntwice: {:?}", html, once.html, twice.html);
         prop_assert_eq!(&twice.images, &once.images);
         prop_assert_eq!(&twice.plain_text, &once.plain_text);
-        // The text is taken in the pass that localizes the pictures: it is the stored body's text.
-        prop_assert_eq!(&once.plain_text, &offprint::text::html_to_text(&once.html));
+        // The text is taken in the pass that localizes the pictures: it has the stored body's words.
+        let words = offprint::text::collapse_whitespace(&once.plain_text);
+        prop_assert_eq!(words, offprint::text::html_to_text(&once.html));
     }
 
     /// Nothing but what the policy lists comes out: no other element, no other attribute.
