@@ -1,6 +1,8 @@
 //! Offprint's core: fetch, parse, sanitize and cache feed posts. The desktop app and `offprint-cli` are thin
 //! adapters on top of this library.
 
+#![deny(unsafe_code)]
+
 pub mod cli;
 #[cfg(feature = "desktop")]
 pub mod desktop;

@@ -200,8 +200,12 @@ fn paint_without_gpu() {
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
         && !has_render_node(std::path::Path::new(RENDER_NODES))
     {
-        // SAFETY: called at the start of `run`, while the process has a single thread.
-        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
+        // SAFETY: called at the start of `run`, while the process has a single thread. The one `unsafe`
+        // of the core: the standard library has no other way to set a variable a library will read.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        };
     }
 }
 
