@@ -79,7 +79,7 @@ impl Found {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CleanBody {
     pub html: String,
-    /// Its text, whitespace as written (see `text::spaced_text_of`).
+    /// Its text, read for its words; its whitespace may be as written (see `text::spaced_text_of`).
     pub plain_text: String,
     /// The remote URLs of its pictures, in order.
     pub images: Vec<String>,

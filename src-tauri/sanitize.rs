@@ -283,13 +283,12 @@ fn clean_with_policy(html: &str, base: Option<&Url>) -> String {
     // Its `to_string` checks the serialized bytes with the standard library's UTF-8 check, at a tenth of
     // the sanitizer's time on text in Cyrillic or Persian, and copies them twice.
     let mut serialized = Vec::with_capacity(html.len());
-    match cleaned.write_to(&mut serialized) {
-        Ok(()) => match simdutf8::basic::from_utf8(&serialized) {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(&serialized).into_owned(),
-        },
-        Err(_) => cleaned.to_string(),
+    if cleaned.write_to(&mut serialized).is_ok()
+        && let Ok(text) = simdutf8::basic::from_utf8(&serialized)
+    {
+        return text.to_owned();
     }
+    cleaned.to_string()
 }
 
 fn policy() -> ammonia::Builder<'static> {

@@ -671,7 +671,7 @@ fn complete_entry_cards(entry: &mut CleanEntry, found: &HashMap<String, Details>
         // does when it takes them from the stored HTML.
         entry.plain_text = html_to_text(&html);
         entry.words = Some(SearchWords::of_story(&entry.meta, &entry.plain_text));
-        entry.text_words = None;
+        entry.text_words = Some(summary_words(&entry.plain_text));
     }
     entry.content_html = html;
     if let Some(feed_html) = &entry.feed_html {

@@ -118,7 +118,7 @@ pub(crate) fn spaced_text_of(raw: &str) -> String {
 
 /// The first words of `text`, whitespace collapsed as [`collapse_whitespace`] has it, up to the first
 /// past `max` characters: [`truncate_words`] cuts it to `max` exactly as it cuts the whole.
-pub fn collapsed_lead(text: &str, max: usize) -> String {
+pub(crate) fn collapsed_lead(text: &str, max: usize) -> String {
     let mut out = String::new();
     let mut chars = 0;
     for word in words(text, b' ') {

@@ -1274,9 +1274,11 @@ proptest! {
         let twice = clean_stored_again(&once.html, &once.images);
         prop_assert_eq!(canonical(&twice.html), canonical(&once.html), "input: {:?}\n once: {:?}\ntwice: {:?}", html, once.html, twice.html);
         prop_assert_eq!(&twice.images, &once.images);
-        prop_assert_eq!(&twice.plain_text, &once.plain_text);
-        // The text is taken in the pass that localizes the pictures: it has the stored body's words.
+        // The texts keep their whitespace as written, which parsing may change (a newline after `<pre>`):
+        // their words are compared.
         let words = offprint::text::collapse_whitespace(&once.plain_text);
+        prop_assert_eq!(offprint::text::collapse_whitespace(&twice.plain_text), words.clone());
+        // The text is taken in the pass that localizes the pictures: it has the stored body's words.
         prop_assert_eq!(words, offprint::text::html_to_text(&once.html));
     }
 

@@ -44,6 +44,14 @@ fn an_untitled_entry_borrows_the_start_of_its_text() {
     complete_from_body(&mut meta, "Only words here.");
     assert_eq!(meta.title, "Only words here.");
     assert_eq!(meta.summary, "Only words here.");
+    // A body's text keeps its whitespace as written; what is borrowed from it reads on one line.
+    let mut meta = feed.entries[0].meta.clone();
+    complete_from_body(&mut meta, " Only\n\twords \u{a0} here. ");
+    assert_eq!((meta.title.as_str(), meta.summary.as_str()), ("Only words here.", "Only words here."));
+    let mut meta = feed.entries[0].meta.clone();
+    complete_from_body(&mut meta, &"A  long\ntext ".repeat(40));
+    assert_eq!(meta.title, "A long text A long text A long text A long text A long text A long text A long…");
+    assert!(meta.summary.ends_with('…') && !meta.summary.contains("  "), "{}", meta.summary);
 }
 
 #[test]

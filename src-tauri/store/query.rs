@@ -240,8 +240,8 @@ fn fold_words(text: &str, out: &mut String, mut keep: impl FnMut(&str, usize) ->
             i += 1;
             continue;
         }
-        // Cyrillic and Arabic-script letters, Latin ones with diacritics and their marks take two bytes:
-        // their verdicts are looked up. Every other character is judged as it comes.
+        // Cyrillic and Arabic-script letters, Latin-1 and Latin Extended-A and -B letters, and their marks
+        // take two bytes: their verdicts are looked up. Every other character is judged as it comes.
         let (c, fold) = if b & 0xE0 == 0xC0 {
             let c = u32::from(b & 0x1F) << 6 | u32::from(bytes[i + 1] & 0x3F);
             i += 2;
