@@ -253,11 +253,15 @@ fn enclosure_image(entry: &Entry) -> Option<String> {
 /// Fills what the feed left out from the text of the sanitized body: a summary, and a title for an
 /// untitled entry; then settles the entry's direction on the final title and summary.
 pub fn complete_from_body(meta: &mut EntryMeta, body_text: &str) {
-    if meta.summary.is_empty() {
-        meta.summary = truncate_words(&collapsed_lead(body_text, SUMMARY_CHARS), SUMMARY_CHARS);
-    }
-    if meta.title.is_empty() {
-        meta.title = truncate_words(&collapsed_lead(body_text, UNTITLED_CHARS), UNTITLED_CHARS);
+    if meta.summary.is_empty() || meta.title.is_empty() {
+        // Long enough for both: either is cut from it as from the whole text.
+        let lead = collapsed_lead(body_text, SUMMARY_CHARS.max(UNTITLED_CHARS));
+        if meta.summary.is_empty() {
+            meta.summary = truncate_words(&lead, SUMMARY_CHARS);
+        }
+        if meta.title.is_empty() {
+            meta.title = truncate_words(&lead, UNTITLED_CHARS);
+        }
     }
     meta.dir = direction(meta.lang.as_deref(), &meta.title, &meta.summary).to_owned();
 }
