@@ -64,9 +64,24 @@ pub struct CleanEntry {
     /// The words of its title, author and `plain_text` for the search index, taken by the cleaning stage
     /// so that the store's single writer need not; `None` has the store take them.
     pub words: Option<crate::store::SearchWords>,
-    /// The words of `plain_text` counted up to [`crate::extract::SUMMARY_WORDS`] by the cleaning stage,
-    /// for the choice of fetching the article page and for the store; `None` has them counted there.
+    /// The words of `plain_text` counted up to [`crate::extract::SUMMARY_WORDS`] when it was set
+    /// ([`CleanEntry::set_text`]); `None` has them counted when asked ([`CleanEntry::summary_words`]).
     pub text_words: Option<usize>,
+}
+
+impl CleanEntry {
+    /// Gives the entry a new text: its words are counted now, and its search words are left for the
+    /// store to take, unless the caller takes them.
+    pub fn set_text(&mut self, text: String) {
+        self.text_words = Some(crate::extract::summary_words(&text));
+        self.words = None;
+        self.plain_text = text;
+    }
+
+    /// The words of `plain_text` up to [`crate::extract::SUMMARY_WORDS`], as counted when it was set.
+    pub fn summary_words(&self) -> usize {
+        self.text_words.unwrap_or_else(|| crate::extract::summary_words(&self.plain_text))
+    }
 }
 
 /// The result of one attempt to take an entry's full text from its article page.

@@ -18,7 +18,7 @@ use url::Url;
 
 use crate::discover::{FeedLink, USUAL_PATHS, feed_links, is_web_page, usual_feeds};
 use crate::error::{Error, Result};
-use crate::extract::{FullTextMode, extract_article, is_fuller, summary_words};
+use crate::extract::{FullTextMode, extract_article, is_fuller};
 use crate::fetch::{Fetched, Fetcher, Kind, Response, Validators, parse_user_url};
 use crate::localize::clean_body;
 use crate::model::{
@@ -581,7 +581,7 @@ async fn add_full_text(
 /// The article page to fetch for `entry`, if it needs one: its source wants full text for it, and it is
 /// new, edited, never tried, or its last attempt failed for a reason that may have passed.
 fn page_to_fetch(mode: FullTextMode, entry: &CleanEntry, known: &KnownEntries) -> Option<Url> {
-    page_wanted(mode, &entry.meta, known, || entry.text_words.unwrap_or_else(|| summary_words(&entry.plain_text)))
+    page_wanted(mode, &entry.meta, known, || entry.summary_words())
 }
 
 /// [`page_to_fetch`] for the entry `meta` describes, whose feed text has `words()` words.
@@ -669,9 +669,8 @@ fn complete_entry_cards(entry: &mut CleanEntry, found: &HashMap<String, Details>
     if html != entry.content_html {
         // A card's title is text the reader sees: the index takes the words of the story as stored, as it
         // does when it takes them from the stored HTML.
-        entry.plain_text = html_to_text(&html);
+        entry.set_text(html_to_text(&html));
         entry.words = Some(SearchWords::of_story(&entry.meta, &entry.plain_text));
-        entry.text_words = Some(summary_words(&entry.plain_text));
     }
     entry.content_html = html;
     if let Some(feed_html) = &entry.feed_html {
@@ -709,10 +708,8 @@ async fn with_full_text(fetcher: &Fetcher, mode: FullTextMode, mut entry: CleanE
                 adopt_page_language(&mut entry.meta, &lang);
             }
             entry.feed_html = Some(std::mem::replace(&mut entry.content_html, page.html));
-            entry.plain_text = page.plain_text;
             // The store takes the words of the page's text (full text is for a few summaries only).
-            entry.words = None;
-            entry.text_words = None;
+            entry.set_text(page.plain_text);
             let feed_images = std::mem::replace(&mut entry.images, page.images);
             for url in feed_images {
                 if !entry.images.contains(&url) {
@@ -854,17 +851,10 @@ pub fn clean_entry(entry: ParsedEntry) -> CleanEntry {
     let body = clean_body(&entry.raw_html, entry.base.as_ref());
     let mut meta = entry.meta;
     complete_from_body(&mut meta, &body.plain_text);
-    let words = SearchWords::of_story(&meta, &body.plain_text);
-    let text_words = summary_words(&body.plain_text);
-    CleanEntry {
-        meta,
-        content_html: body.html,
-        plain_text: body.plain_text,
-        images: body.images,
-        words: Some(words),
-        text_words: Some(text_words),
-        ..Default::default()
-    }
+    let mut clean = CleanEntry { meta, content_html: body.html, images: body.images, ..Default::default() };
+    clean.set_text(body.plain_text);
+    clean.words = Some(SearchWords::of_story(&clean.meta, &clean.plain_text));
+    clean
 }
 
 /// Applies the retention settings now: old entries and pictures over their space go; bookmarks stay.

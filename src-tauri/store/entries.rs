@@ -348,9 +348,9 @@ fn upsert_entry<'a>(
         )?;
     let previous = existing.map(|(_, previous)| Previous { same_story, ..previous });
     let body = body_to_store(tx, id, entry, previous)?;
-    let text_words = match entry.text_words {
-        Some(count) if !body.kept => count,
-        _ => summary_words(&body.plain_text),
+    let text_words = match body.kept {
+        false => entry.summary_words(),
+        true => summary_words(&body.plain_text),
     };
     debug_assert_eq!(text_words, summary_words(&body.plain_text), "the words of another text");
     // The text is not stored: it is that of the HTML (see migration 8), and only its words are counted.
