@@ -16,6 +16,10 @@
 //!    `mailto:` on links, or a small inline raster image; and none may still spell a script scheme. The
 //!    only classes kept are the embed cards' own.
 //!
+//! lol_html reads some markup otherwise than ammonia's parser (a self-closing `<svg/>`, or a pixel whose
+//! removal changes how the rest parses), so when ammonia's output still holds a player or a picture the
+//! rewrite may change, both passes run once more on that output.
+//!
 //! `tests/sanitize_hostile.rs` parses the output again the way `innerHTML` does and checks it, with a
 //! policy of its own, against a table of hostile inputs and against random markup.
 //!
@@ -27,7 +31,7 @@ mod rewrite;
 pub(crate) use rewrite::{has_start_tag, is_tracking_pixel};
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 use lol_html::html_content::Element;
@@ -200,7 +204,16 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
             .collect();
     }
     let prepared = rewrite::prepare(html, base);
-    clean_with_policy(&prepared, base)
+    let (cleaned, pixel_size) = clean_noting_pixel_sizes(&prepared, base);
+    // What the rewrite read otherwise than ammonia's parser (see `rewrite::may_change_clean`) it finds in
+    // ammonia's well-formed output, so that a stored body cleaned again comes out the same.
+    if !rewrite::may_change_clean(&cleaned, pixel_size) {
+        return cleaned;
+    }
+    match rewrite::prepare(&cleaned, base) {
+        Cow::Owned(again) if again != cleaned => clean_with_policy(&again, base),
+        _ => cleaned,
+    }
 }
 
 /// Whether `html` nests elements deeper than [`MAX_DEPTH`]: a linear scan of start and end tags that
@@ -273,16 +286,30 @@ thread_local! {
     /// The policy, built once per thread: its sets of tags and attributes took longer to build than a
     /// short post takes to clean.
     static POLICY: ammonia::Builder<'static> = policy();
+    /// Whether the clean running on this thread has kept a `width` or `height` of at most 1.
+    static PIXEL_SIZE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The second pass: `html` through ammonia with our allow-list, its URLs resolved against `base`.
 fn clean_with_policy(html: &str, base: Option<&Url>) -> String {
+    clean_noting_pixel_sizes(html, base).0
+}
+
+/// [`clean_with_policy`], and whether it kept a `width` or `height` of at most 1, which the rewrite would
+/// have taken for a pixel's.
+fn clean_noting_pixel_sizes(html: &str, base: Option<&Url>) -> (String, bool) {
     let outer = BASE.replace(base.cloned());
+    let outer_pixel_size = PIXEL_SIZE.replace(false);
     let cleaned = POLICY.with(|policy| policy.clean(html));
     BASE.set(outer);
+    let pixel_size = PIXEL_SIZE.replace(outer_pixel_size);
+    (serialize(cleaned, html.len()), pixel_size)
+}
+
+fn serialize(cleaned: ammonia::Document, size_hint: usize) -> String {
     // Its `to_string` checks the serialized bytes with the standard library's UTF-8 check, at a tenth of
     // the sanitizer's time on text in Cyrillic or Persian, and copies them twice.
-    let mut serialized = Vec::with_capacity(html.len());
+    let mut serialized = Vec::with_capacity(size_hint);
     if cleaned.write_to(&mut serialized).is_ok()
         && let Ok(text) = simdutf8::basic::from_utf8(&serialized)
     {
@@ -312,7 +339,11 @@ fn policy() -> ammonia::Builder<'static> {
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true)
         .attribute_filter(|element, attribute, value| {
-            BASE.with_borrow(|base| filter_attribute(element, attribute, value, base.as_ref()))
+            let kept = BASE.with_borrow(|base| filter_attribute(element, attribute, value, base.as_ref()));
+            if matches!(attribute, "width" | "height") && kept.as_deref().is_some_and(rewrite::is_pixel_size) {
+                PIXEL_SIZE.set(true);
+            }
+            kept
         });
     builder
 }

@@ -3,7 +3,8 @@
 //! out of hiding and players become embed cards.
 //!
 //! It streams the post through lol_html, which guesses the parse without building a tree. Whatever it
-//! guesses wrong, it only removes an element or writes a card; ammonia cleans what comes out all the same.
+//! guesses wrong, it only removes an element or writes a card; ammonia cleans what comes out all the same,
+//! and what it missed it meets again in ammonia's output (see [`may_change_clean`]).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -61,6 +62,25 @@ pub(crate) fn has_start_tag(html: &str, tags: &[&str]) -> bool {
         let rest = &bytes[at..];
         tags.iter().any(|tag| rest.get(..tag.len()).is_some_and(|start| start.eq_ignore_ascii_case(tag.as_bytes())))
     })
+}
+
+/// Whether ammonia's output may still hold something this pass changes. lol_html reads markup without
+/// building a tree, and here and there otherwise than the parser behind ammonia, which then reads as
+/// elements, players and pixels among them, what lol_html read as text:
+/// - it takes a self-closing `<svg/>` for open, and a `<![CDATA[` after it for the start of text;
+/// - in `<svg><img width=1 height=1><mtext><xmp>`, the `<img>` leaves the `<svg>` and the `<xmp>`
+///   starts text, but once this pass has removed the pixel, the parser stays in the `<svg>`, where
+///   `<xmp>` is an element like any other.
+///
+/// Ammonia writes well-formed HTML, which both read alike, and of what this pass acts on it keeps only
+/// players and sized pictures: `<noscript>`, `<iframe>`, `<embed>`, `<object>` and every `data-`
+/// attribute go, and `<image>` comes out as `<img>`.
+///
+/// `pixel_size` says whether ammonia kept a `width` or `height` of at most 1 ([`is_pixel_size`]). Ammonia
+/// gives every player `controls=""`; another attribute's value that spells it makes this say yes for
+/// nothing, which costs a pass and changes nothing.
+pub(super) fn may_change_clean(html: &str, pixel_size: bool) -> bool {
+    pixel_size || memchr::memmem::find(html.as_bytes(), br#" controls="""#).is_some()
 }
 
 /// Whether this pass may change some `<img>` of a post with no other tag it acts on: an attribute that
@@ -346,6 +366,12 @@ fn parse_dimension(v: &str) -> Option<u32> {
     v.trim().trim_end_matches("px").trim().parse().ok()
 }
 
+/// Whether a `width` or `height` (its value, entities decoded) is small enough to be part of a pixel's
+/// size: at most 1.
+pub(crate) fn is_pixel_size(value: &str) -> bool {
+    parse_dimension(value).is_some_and(|n| n <= 1)
+}
+
 /// Whether an element of this `width` and `height` (attribute values, entities decoded) is sized at most
 /// 1×1, or 0 in either direction.
 pub(crate) fn is_tracking_pixel(width: Option<&str>, height: Option<&str>) -> bool {
@@ -451,6 +477,38 @@ mod tests {
              <span class=\"op-embed-provider\">Video · news.example.org</span>\
              <span class=\"op-embed-title\">Launch</span></a><p>b</p>"
         );
+    }
+
+    /// Where the parser behind ammonia reads elements that lol_html read as text (see
+    /// `may_change_clean`), the rewrite meets them in ammonia's output, and a stored body cleaned again
+    /// comes out the same.
+    #[test]
+    fn finds_in_the_cleaned_output_what_it_misread_in_the_post() {
+        let hidden = |html: &str| format!("<svg><img width=1 height=1><mtext><xmp></mtext><p>a</p>{html}");
+        let video = r#"<video src="https://e.example/v.mp4" title="Hearing"></video>"#;
+        let card = "<p>a</p><a class=\"op-embed\" href=\"https://e.example/v.mp4\" rel=\"noopener noreferrer\">\
+                    <span class=\"op-embed-provider\">Video · e.example</span>\
+                    <span class=\"op-embed-title\">Hearing</span></a>";
+        let cases = [
+            // Found by the proptest of cleaning twice: the `<img>` is a pixel lol_html removes.
+            (
+                "<svg><source><img width=1 height=1><mtext><xmp></mtext><p></p></source><video></video>".to_owned(),
+                "<p></p>",
+            ),
+            // And another: lol_html takes a self-closing `<svg/>` for open and the `<![CDATA[` after it for
+            // text, where the parser reads a comment, then elements.
+            ("<svg/><![CDATA[<p><p><video></video></p></p>".to_owned(), "<p></p><p></p>"),
+            (format!(r#"<svg/><![CDATA[><p>a</p>{video}"#), card),
+            (hidden("<video></video>"), "<p>a</p>"),
+            (hidden(r#"<img src="https://t.example/p.gif" width="1" height="1">"#), "<p>a</p>"),
+            (hidden(video), card),
+            (hidden(r#"<video title="Hearing"><source src="https://e.example/v.mp4">Fallback</video>"#), card),
+        ];
+        for (post, expected) in cases {
+            let once = clean(&post);
+            assert_eq!(once, expected, "{post}");
+            assert_eq!(clean(&once), once, "{post}");
+        }
     }
 
     #[test]
