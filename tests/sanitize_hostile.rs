@@ -1309,8 +1309,9 @@ proptest! {
 }
 
 /// Inputs that once cleaned differently the second time: markup the first pass reads inside `<script>`
-/// in an `<svg>` (foreign content), an attribute order that changed, and a 1×1 picture the first pass
-/// read as the text of an `<xmp>` the tree builder never opened.
+/// in an `<svg>` (foreign content), an attribute order that changed, a 1×1 picture the first pass read as
+/// the text of an `<xmp>` the tree builder never opened, and players it read as text: inside an `<svg>`
+/// whose end it saw at a pixel it then removed, and after a `<![CDATA[` in a self-closing `<svg/>`.
 #[test]
 fn cleaning_again_is_stable_for_inputs_that_once_were_not() {
     let base = Url::parse(BASE).unwrap();
@@ -1318,6 +1319,8 @@ fn cleaning_again_is_stable_for_inputs_that_once_were_not() {
         "<embed><svg><img width=1 height=1></embed><script><p><img width=1 height=1></p></script>",
         "<a dir=\"hello\" onclick=\"javascript:alert(1)></a><p onclick=\"javascript:alert(1)\" href=\"eval(atob('YWxlcnQoMSk='))\"></p>",
         "<input><svg><img width=1 height=1></input><tr><xmp></tr><p><p><image srcset=\"d&#x09;ata:text/html,alert(1)\" width=1 height=1></p></p>",
+        "<svg><source><img width=1 height=1><mtext><xmp></mtext><p></p></source><video></video>",
+        "<svg onclick=\"javascript:alert(1)><p onclick=\"javascript:alert(1)/><![CDATA[<p><p><video></video></p></p>",
     ] {
         let once = clean_body(html, Some(&base));
         let twice = clean_stored_again(&once.html, &once.images);
