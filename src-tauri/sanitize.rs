@@ -286,7 +286,8 @@ thread_local! {
     /// The policy, built once per thread: its sets of tags and attributes took longer to build than a
     /// short post takes to clean.
     static POLICY: ammonia::Builder<'static> = policy();
-    /// Whether the clean running on this thread has kept a `width` or `height` of at most 1.
+    /// Whether the clean running on this thread has let a `width` or `height` of at most 1 through its
+    /// attribute filter (which also sees the attributes of elements it then drops).
     static PIXEL_SIZE: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -295,8 +296,8 @@ fn clean_with_policy(html: &str, base: Option<&Url>) -> String {
     clean_noting_pixel_sizes(html, base).0
 }
 
-/// [`clean_with_policy`], and whether it kept a `width` or `height` of at most 1, which the rewrite would
-/// have taken for a pixel's.
+/// [`clean_with_policy`], and whether its attribute filter let through a `width` or `height` of at most 1,
+/// which the rewrite would have taken for a pixel's.
 fn clean_noting_pixel_sizes(html: &str, base: Option<&Url>) -> (String, bool) {
     let outer = BASE.replace(base.cloned());
     let outer_pixel_size = PIXEL_SIZE.replace(false);

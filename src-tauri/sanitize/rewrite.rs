@@ -4,7 +4,7 @@
 //!
 //! It streams the post through lol_html, which guesses the parse without building a tree. Whatever it
 //! guesses wrong, it only removes an element or writes a card; ammonia cleans what comes out all the same,
-//! and what it missed it meets again in ammonia's output (see [`may_change_clean`]).
+//! and the players and pixels it missed it meets again in ammonia's output (see [`may_change_clean`]).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -76,9 +76,10 @@ pub(crate) fn has_start_tag(html: &str, tags: &[&str]) -> bool {
 /// players and sized pictures: `<noscript>`, `<iframe>`, `<embed>`, `<object>` and every `data-`
 /// attribute go, and `<image>` comes out as `<img>`.
 ///
-/// `pixel_size` says whether ammonia kept a `width` or `height` of at most 1 ([`is_pixel_size`]). Ammonia
-/// gives every player `controls=""`; another attribute's value that spells it makes this say yes for
-/// nothing, which costs a pass and changes nothing.
+/// `pixel_size` says whether ammonia's attribute filter passed a `width` or `height` of at most 1
+/// ([`is_pixel_size`]), and ammonia gives every player `controls=""`. Both may say yes for nothing (the
+/// filter also sees the attributes of elements ammonia then drops, and text may spell `controls=""`),
+/// which costs a pass and changes nothing.
 pub(super) fn may_change_clean(html: &str, pixel_size: bool) -> bool {
     pixel_size || memchr::memmem::find(html.as_bytes(), br#" controls="""#).is_some()
 }
@@ -509,6 +510,18 @@ mod tests {
             assert_eq!(once, expected, "{post}");
             assert_eq!(clean(&once), once, "{post}");
         }
+    }
+
+    /// A story as most are (sized pictures, a player made a card) is not rewritten and cleaned again.
+    #[test]
+    fn a_plain_story_is_cleaned_once() {
+        let base = Url::parse("https://news.example.org/2026/11/story.html").unwrap();
+        let post = r#"<p>Width=1 in text</p><figure><img src="a.png" width="640" height="0360" alt="Steps"></figure>
+            <iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" width="1"></iframe><video src="v.mp4"></video>"#;
+        let (cleaned, pixel_size) =
+            crate::sanitize::clean_noting_pixel_sizes(&super::prepare(post, Some(&base)), Some(&base));
+        assert!(cleaned.contains("op-embed") && cleaned.contains(r#"height="0360""#), "{cleaned}");
+        assert!(!super::may_change_clean(&cleaned, pixel_size), "{cleaned}");
     }
 
     #[test]
