@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::sanitize::{is_tracking_pixel, parse_srcset};
+use crate::sanitize::parse_srcset;
 use crate::serialized::{self, Piece, Tag};
 use crate::text::{BLOCK_START, html_to_text, is_block, spaced_text_of};
 
@@ -165,12 +165,6 @@ fn localize(sanitized_html: &str, mut text: Option<&mut String>) -> Option<Local
             // before the allow-list ran, so nothing here may name a remote file.
             ("source" | "track", false) => continue,
             ("img", false) => {
-                // The first pass drops tracking pixels, but it reads the post as a stream, and hostile markup
-                // (a raw-text element where the tree builder sees none) can hide one from it that the
-                // allow-list then keeps. Dropped here, on the tree's own markup, cleaning again finds none.
-                if is_tracking_pixel(tag.get("width").as_deref(), tag.get("height").as_deref()) {
-                    continue;
-                }
                 let own = best_url(tag.get("srcset").as_deref(), tag.get("src").as_deref());
                 if let Some(remote) = own.or_else(|| found.picture_source.take()) {
                     let local = found.local_url_for(remote);

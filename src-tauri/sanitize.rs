@@ -28,7 +28,7 @@
 mod embed;
 mod rewrite;
 
-pub(crate) use rewrite::{has_start_tag, is_tracking_pixel};
+pub(crate) use rewrite::has_start_tag;
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};

@@ -369,13 +369,13 @@ fn parse_dimension(v: &str) -> Option<u32> {
 
 /// Whether a `width` or `height` (its value, entities decoded) is small enough to be part of a pixel's
 /// size: at most 1.
-pub(crate) fn is_pixel_size(value: &str) -> bool {
+pub(super) fn is_pixel_size(value: &str) -> bool {
     parse_dimension(value).is_some_and(|n| n <= 1)
 }
 
 /// Whether an element of this `width` and `height` (attribute values, entities decoded) is sized at most
 /// 1×1, or 0 in either direction.
-pub(crate) fn is_tracking_pixel(width: Option<&str>, height: Option<&str>) -> bool {
+fn is_tracking_pixel(width: Option<&str>, height: Option<&str>) -> bool {
     match (width.and_then(parse_dimension), height.and_then(parse_dimension)) {
         (Some(w), Some(h)) => w <= 1 && h <= 1,
         (Some(0), None) | (None, Some(0)) => true,
